@@ -1,0 +1,13 @@
+import { createDirectUpload } from '@/lib/blobs/create-direct-upload';
+import { directUploadRequestSchema } from '@/lib/blobs/direct-upload-request';
+import { badRequest } from '@/lib/http/errors';
+import { fieldErrors, publicOrigin, readJson, route } from '@/lib/http/handler';
+
+export const POST = route(async (request) => {
+  const parsed = directUploadRequestSchema.safeParse(await readJson(request));
+  if (!parsed.success) {
+    throw badRequest('invalid_request', 'The upload request is missing fields or has fields of the wrong type.', fieldErrors(parsed.error));
+  }
+  const result = await createDirectUpload(parsed.data.file, publicOrigin(request));
+  return Response.json(result, { headers: { 'Cache-Control': 'no-store' } });
+});

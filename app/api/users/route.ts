@@ -1,0 +1,13 @@
+import { unprocessable } from '@/lib/http/errors';
+import { fieldErrors, publicOrigin, readJson, route } from '@/lib/http/handler';
+import { applicantRequestSchema } from '@/lib/users/applicant-request';
+import { createApplicant } from '@/lib/users/create-applicant';
+
+export const POST = route(async (request) => {
+  const parsed = applicantRequestSchema.safeParse(await readJson(request));
+  if (!parsed.success) {
+    throw unprocessable('validation_failed', 'Some fields need your attention.', fieldErrors(parsed.error));
+  }
+  const applicant = await createApplicant(parsed.data, publicOrigin(request));
+  return Response.json(applicant, { headers: { 'Cache-Control': 'no-store' } });
+});

@@ -1,0 +1,19 @@
+import { connection } from 'next/server';
+import { ApplicantForm } from '@/app/_components/applicant-form';
+import { getEnv } from '@/lib/env';
+
+export default async function HomePage() {
+  // Read the limit at request time, not at build time: it is runtime configuration.
+  await connection();
+  const { MAX_UPLOAD_BYTES } = getEnv();
+  return (
+    <main className="page">
+      <header className="intro">
+        <p className="eyebrow">Resume Drop</p>
+        <h1>Apply in a minute</h1>
+        <p>Tell us who you are and attach your resume. Your file goes straight to secure storage.</p>
+      </header>
+      <ApplicantForm maxBytes={MAX_UPLOAD_BYTES} />
+    </main>
+  );
+}

@@ -1,0 +1,87 @@
+import 'server-only';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { Pool } from 'pg';
+import { getEnv, type Env } from '@/lib/env';
+import * as schema from './schema';
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: 'postgres' | 'pglite';
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const migrationsFolder = path.join(process.cwd(), 'db', 'migrations');
+
+/** Opens the configured database: Postgres through `pg` when DATABASE_URL is set, PGlite otherwise. */
+export async function openDatabase(env: Env): Promise<DatabaseHandle> {
+  if (env.DATABASE_URL) {
+    const pool = new Pool({ connectionString: env.DATABASE_URL, max: 10, connectionTimeoutMillis: 5000 });
+    const db = drizzlePg(pool, { schema });
+    return {
+      db,
+      kind: 'postgres',
+      migrate: () => migratePg(db, { migrationsFolder }),
+      close: () => pool.end(),
+    };
+  }
+  if (!env.PGLITE_DIR.startsWith('memory://')) {
+    // PGlite does not create missing parent folders.
+    await mkdir(path.dirname(path.resolve(env.PGLITE_DIR)), { recursive: true });
+  }
+  const client = await PGlite.create(env.PGLITE_DIR);
+  const db = drizzlePglite(client, { schema });
+  const handle: DatabaseHandle = {
+    db,
+    kind: 'pglite',
+    migrate: () => migratePglite(db, { migrationsFolder }),
+    close: () => client.close(),
+  };
+  // The embedded database is private to this process, so it is kept up to date on open: zero
+  // configuration means no separate migration step.
+  await handle.migrate();
+  return handle;
+}
+
+// Kept on globalThis so that hot reloads in development reuse the one open PGlite instance
+// instead of opening the same data folder twice.
+const store = globalThis as typeof globalThis & { __resumeDropDb?: Promise<DatabaseHandle> };
+
+export async function getDb(): Promise<Database> {
+  store.__resumeDropDb ??= openDatabase(getEnv()).catch((error: unknown) => {
+    store.__resumeDropDb = undefined;
+    throw error;
+  });
+  return (await store.__resumeDropDb).db;
+}
+
+export async function closeDb(): Promise<void> {
+  const pending = store.__resumeDropDb;
+  store.__resumeDropDb = undefined;
+  if (pending) await (await pending).close();
+}
+
+/** Postgres error codes survive Drizzle's wrapping in `cause`. */
+export function findPgError(error: unknown): { code?: string; constraint?: string } | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth += 1) {
+    if (typeof current === 'object' && 'code' in current && typeof current.code === 'string') {
+      return current as { code?: string; constraint?: string };
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return findPgError(error)?.code === '23505';
+}

@@ -1,0 +1,17 @@
+import { getEnv } from '@/lib/env';
+import { openDatabase } from './client';
+
+async function main() {
+  const handle = await openDatabase(getEnv());
+  try {
+    await handle.migrate();
+    console.log(`Migrations applied (${handle.kind}).`);
+  } finally {
+    await handle.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

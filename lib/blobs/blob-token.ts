@@ -1,0 +1,26 @@
+import 'server-only';
+import { getEnv } from '@/lib/env';
+import { unprocessable } from '@/lib/http/errors';
+import { signToken, TokenError, verifyToken } from '@/lib/signed-token';
+
+/** The `blob_signed_id` handed to the browser: proves we created this blob, for a limited time. */
+export async function signBlobId(blobId: string): Promise<string> {
+  return signToken('blob_id', { sub: blobId }, getEnv().BLOB_TOKEN_EXPIRES_IN);
+}
+
+export async function verifyBlobToken(token: string): Promise<string> {
+  try {
+    const payload = await verifyToken('blob_id', token);
+    if (typeof payload.sub !== 'string') throw new TokenError('invalid');
+    return payload.sub;
+  } catch (error) {
+    if (error instanceof TokenError && error.reason === 'expired') {
+      throw unprocessable('blob_token_expired', 'The uploaded file has expired. Please upload your resume again.', {
+        pdf: 'The upload expired; choose the file again.',
+      });
+    }
+    throw unprocessable('invalid_blob_token', 'The uploaded file reference is not valid. Please upload your resume again.', {
+      pdf: 'Not a valid upload reference.',
+    });
+  }
+}

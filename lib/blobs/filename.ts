@@ -1,0 +1,26 @@
+const maxFilenameLength = 255;
+
+/**
+ * The name shown back to people: no folders, no control characters, bounded length, extension
+ * kept. It is only ever a label: storage keys are generated separately.
+ */
+export function sanitizeFilename(raw: string): string {
+  const base = raw.normalize('NFC').split(/[\\/]/).pop() ?? '';
+  const cleaned = base
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^\.+/, '');
+  if (cleaned === '') return 'resume.pdf';
+  if (cleaned.length <= maxFilenameLength) return cleaned;
+  const dot = cleaned.lastIndexOf('.');
+  const extension = dot > 0 && cleaned.length - dot <= 10 ? cleaned.slice(dot) : '';
+  return Array.from(cleaned.slice(0, dot > 0 && extension ? dot : cleaned.length))
+    .slice(0, maxFilenameLength - extension.length)
+    .join('')
+    .trimEnd() + extension;
+}
+
+export function hasPdfExtension(filename: string): boolean {
+  return /\.pdf$/i.test(filename);
+}

@@ -1,0 +1,60 @@
+import 'server-only';
+import { and, eq } from 'drizzle-orm';
+import type { Database } from '@/db/client';
+import { blobs, type Blob } from '@/db/schema';
+import { conflict, unprocessable } from '@/lib/http/errors';
+import type { StorageService } from '@/lib/storage/service';
+
+const pdfSignature = '%PDF-';
+
+/**
+ * Checks that the bytes in storage are the ones the blob was created for before anything points
+ * at them: present, same size, same MD5, and a PDF. A blob whose bytes are wrong is removed.
+ */
+export async function verifyUploadedBlob(db: Database, storage: StorageService, blobId: string): Promise<Blob> {
+  const [blob] = await db.select().from(blobs).where(eq(blobs.id, blobId));
+  if (!blob) {
+    throw unprocessable('blob_not_found', 'The uploaded file could not be found. Please upload your resume again.', {
+      pdf: 'Upload not found; choose the file again.',
+    });
+  }
+  if (blob.state === 'attached') throw alreadyAttached();
+  if (blob.serviceName !== storage.name) {
+    throw unprocessable('blob_not_found', 'The uploaded file is in another storage service. Please upload it again.', {
+      pdf: 'Upload not found; choose the file again.',
+    });
+  }
+
+  const stored = await storage.stat(blob.key);
+  if (!stored) {
+    throw unprocessable('upload_incomplete', 'The file has not been uploaded yet. Upload it, then submit again.', {
+      pdf: 'The file has not finished uploading.',
+    });
+  }
+  if (stored.byteSize !== blob.byteSize || (stored.checksum !== undefined && stored.checksum !== blob.checksum)) {
+    await discardBlob(db, storage, blob);
+    throw unprocessable('upload_corrupted', 'The stored file does not match the one you chose. Please upload it again.', {
+      pdf: 'The stored file does not match; choose the file again.',
+    });
+  }
+  const head = new TextDecoder('latin1').decode(await storage.readRange(blob.key, 0, 1023));
+  if (!head.startsWith(pdfSignature)) {
+    await discardBlob(db, storage, blob);
+    throw unprocessable('not_a_pdf', 'This file is not a PDF. Please choose a PDF version of your resume.', {
+      pdf: 'This file is not a PDF.',
+    });
+  }
+  return blob;
+}
+
+export function alreadyAttached() {
+  return conflict('blob_already_attached', 'This upload has already been used for an application.', {
+    pdf: 'This upload has already been used.',
+  });
+}
+
+/** Removes a blob that will never be attached: its object, then its row (only while still pending). */
+export async function discardBlob(db: Database, storage: StorageService, blob: Blob): Promise<void> {
+  await storage.delete(blob.key);
+  await db.delete(blobs).where(and(eq(blobs.id, blob.id), eq(blobs.state, 'pending')));
+}

@@ -1,0 +1,82 @@
+export type FieldErrors = Record<string, string>;
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: FieldErrors = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface DirectUploadResponse {
+  direct_upload: { url: string; headers: Record<string, string> };
+  blob_signed_id: string;
+}
+
+export interface ApplicantResponse {
+  id: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  created_at: string;
+  resume_url: string | null;
+}
+
+export interface ApplicantFields {
+  first_name: string;
+  last_name: string;
+  email: string;
+}
+
+async function postJson<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(body),
+      signal,
+    });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new ApiError(0, 'network_error', 'Could not reach the server. Check your connection and try again.');
+  }
+  const payload = (await response.json().catch(() => null)) as
+    | (T & { error?: { code: string; message: string; fields?: FieldErrors } })
+    | null;
+  if (response.status !== 200 || !payload) {
+    const error = payload?.error;
+    throw new ApiError(
+      response.status,
+      error?.code ?? 'unexpected_response',
+      error?.message ?? `The server answered with an unexpected error (HTTP ${response.status}).`,
+      error?.fields,
+    );
+  }
+  return payload;
+}
+
+export function requestDirectUpload(file: File, checksum: string, signal?: AbortSignal) {
+  return postJson<DirectUploadResponse>(
+    '/api/direct-uploads',
+    {
+      file: {
+        filename: file.name,
+        byte_size: file.size,
+        checksum,
+        // Only called for files the page has checked are PDFs (see check-resume-file.ts).
+        content_type: 'application/pdf',
+        metadata: {},
+      },
+    },
+    signal,
+  );
+}
+
+export function createApplicant(fields: ApplicantFields, blobSignedId: string, signal?: AbortSignal) {
+  return postJson<ApplicantResponse>('/api/users', { ...fields, pdf: blobSignedId }, signal);
+}

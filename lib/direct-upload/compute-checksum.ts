@@ -1,0 +1,46 @@
+import type { ChecksumMessage } from './checksum-worker';
+
+export const checksumChunkSize = 4 * 1024 * 1024;
+
+export class AbortedError extends Error {
+  override name = 'AbortedError';
+  constructor() {
+    super('Cancelled.');
+  }
+}
+
+/** Base64 MD5 of a file, computed in a Web Worker with spark-md5 over 4 MiB slices. */
+export function computeChecksum(
+  file: Blob,
+  { onProgress, signal }: { onProgress?: (loaded: number, total: number) => void; signal?: AbortSignal } = {},
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new AbortedError());
+    const worker = new Worker(new URL('./checksum-worker.ts', import.meta.url), { type: 'module' });
+    const finish = () => {
+      worker.terminate();
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      finish();
+      reject(new AbortedError());
+    };
+    signal?.addEventListener('abort', onAbort);
+    worker.onmessage = (event: MessageEvent<ChecksumMessage>) => {
+      const message = event.data;
+      if (message.type === 'progress') onProgress?.(message.loaded, message.total);
+      else if (message.type === 'done') {
+        finish();
+        resolve(message.checksum);
+      } else {
+        finish();
+        reject(new Error(`Your browser could not read the file (${message.message}).`));
+      }
+    };
+    worker.onerror = (event) => {
+      finish();
+      reject(new Error(`Your browser could not read the file (${event.message || 'worker failed'}).`));
+    };
+    worker.postMessage({ file, chunkSize: checksumChunkSize });
+  });
+}

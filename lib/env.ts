@@ -1,0 +1,103 @@
+import 'server-only';
+import { z } from 'zod';
+
+const MIB = 1024 * 1024;
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((value) => value === 'true' || value === '1');
+
+const seconds = (fallback: number) => z.coerce.number().int().min(1).max(7 * 24 * 3600).default(fallback);
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    VERCEL: optionalString,
+    DATABASE_URL: optionalString.pipe(z.string().url().optional()),
+    PGLITE_DIR: optionalString.default('.data/pglite'),
+    STORAGE_SERVICE: z.enum(['disk', 's3']).optional(),
+    STORAGE_ROOT: optionalString.default('.data/storage'),
+    S3_BUCKET: optionalString,
+    AWS_REGION: optionalString,
+    AWS_ACCESS_KEY_ID: optionalString,
+    AWS_SECRET_ACCESS_KEY: optionalString,
+    S3_ENDPOINT: optionalString.pipe(z.string().url().optional()),
+    S3_FORCE_PATH_STYLE: booleanFlag,
+    BLOB_TOKEN_SECRET: optionalString,
+    BLOB_TOKEN_EXPIRES_IN: seconds(3600),
+    APP_URL: optionalString.pipe(z.string().url().optional()),
+    ALLOWED_ORIGINS: optionalString,
+    MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(10 * MIB),
+    UPLOAD_URL_EXPIRES_IN: seconds(300),
+    DOWNLOAD_URL_EXPIRES_IN: seconds(300),
+    ADMIN_PASSWORD: optionalString,
+    CRON_SECRET: optionalString,
+  })
+  .transform((raw) => ({
+    ...raw,
+    STORAGE_SERVICE: raw.STORAGE_SERVICE ?? (raw.S3_BUCKET ? 's3' : 'disk'),
+    ALLOWED_ORIGINS: (raw.ALLOWED_ORIGINS ?? raw.APP_URL ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+  }))
+  .superRefine((env, ctx) => {
+    if (env.STORAGE_SERVICE === 's3' && !env.S3_BUCKET) {
+      ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when STORAGE_SERVICE=s3' });
+    }
+    if (env.BLOB_TOKEN_SECRET && Buffer.byteLength(env.BLOB_TOKEN_SECRET) < 32) {
+      ctx.addIssue({ code: 'custom', path: ['BLOB_TOKEN_SECRET'], message: 'must be at least 32 bytes' });
+    }
+  });
+
+export type Env = z.infer<typeof schema>;
+
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError';
+}
+
+let cached: Env | undefined;
+
+/** Parses the configuration once, on first use, so that `next build` never needs runtime secrets. */
+export function getEnv(): Env {
+  if (!cached) cached = parseEnv(process.env);
+  return cached;
+}
+
+/** Forgets the parsed configuration; tests change `process.env` between cases. */
+export function resetEnv(): void {
+  cached = undefined;
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigurationError(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  return result.data;
+}
+
+/**
+ * The checks a production server must pass before it takes traffic: a real secret, and no
+ * local-disk state on hosts whose disk disappears between requests.
+ */
+export function assertProductionReady(env: Env): void {
+  if (env.NODE_ENV !== 'production') return;
+  const problems: string[] = [];
+  if (!env.BLOB_TOKEN_SECRET) {
+    problems.push('BLOB_TOKEN_SECRET is required in production (32 bytes or more, e.g. `openssl rand -base64 48`).');
+  }
+  if (env.VERCEL) {
+    if (!env.DATABASE_URL) problems.push('DATABASE_URL is required on Vercel: PGlite keeps its data on a disk that does not survive.');
+    if (env.STORAGE_SERVICE === 'disk') problems.push('The disk storage service cannot run on Vercel: set S3_BUCKET and the AWS_* variables.');
+  }
+  if (problems.length > 0) throw new ConfigurationError(`Refusing to start:\n- ${problems.join('\n- ')}`);
+}

@@ -1,0 +1,64 @@
+import 'server-only';
+import { z } from 'zod';
+import { findPgError } from '@/db/client';
+import { getEnv } from '@/lib/env';
+import { StorageUnavailableError } from '@/lib/storage/service';
+import { AppError, badRequest, serviceUnavailable, type FieldErrors } from './errors';
+
+type RouteContext<P> = { params: Promise<P> };
+type RouteHandler<P> = (request: Request, context: RouteContext<P>) => Promise<Response>;
+
+const connectionErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08000', '08001', '08003', '08006']);
+
+export function errorResponse(error: AppError): Response {
+  const body = { error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } };
+  return Response.json(body, { status: error.status, headers: { 'Cache-Control': 'no-store', ...error.headers } });
+}
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof StorageUnavailableError) {
+    return serviceUnavailable('storage_unavailable', 'File storage is not answering right now. Please try again in a moment.');
+  }
+  const pgError = findPgError(error);
+  const message = error instanceof Error ? error.message : '';
+  if ((pgError?.code && connectionErrorCodes.has(pgError.code)) || /Connection terminated|connect ECONNREFUSED/.test(message)) {
+    return serviceUnavailable('database_unavailable', 'The database is not answering right now. Please try again in a moment.');
+  }
+  console.error(error);
+  return new AppError(500, 'internal_error', 'Something went wrong on our side. Please try again.');
+}
+
+/** The one wrapper every route handler goes through: every failure becomes the JSON error shape. */
+export function route<P = Record<string, never>>(handler: RouteHandler<P>): RouteHandler<P> {
+  return async (request, context) => {
+    try {
+      return await handler(request, context);
+    } catch (error) {
+      return errorResponse(toAppError(error));
+    }
+  };
+}
+
+export async function readJson(request: Request): Promise<unknown> {
+  const text = await request.text();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw badRequest('malformed_json', 'The request body is not valid JSON.');
+  }
+}
+
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const issue of error.issues) {
+    const name = issue.path.length > 0 ? issue.path.join('.') : '_';
+    fields[name] ??= issue.message;
+  }
+  return fields;
+}
+
+/** The app's public origin for links: APP_URL when configured, else the origin the request came to. */
+export function publicOrigin(request: Request): string {
+  return getEnv().APP_URL ?? new URL(request.url).origin;
+}

@@ -1,0 +1,205 @@
+import 'server-only';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { link, mkdir, open, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { AppError, forbidden, preconditionFailed, unprocessable, unsupportedMediaType } from '@/lib/http/errors';
+import { signToken, TokenError, verifyToken } from '@/lib/signed-token';
+import { isValidBlobKey } from '@/lib/storage/keys';
+import type { DirectUpload, DirectUploadRequest, DownloadOptions, StorageService, StoredObject } from './service';
+
+export interface DiskUploadClaims {
+  key: string;
+  contentType: string;
+  byteSize: number;
+  checksum: string;
+}
+
+export interface DiskDownloadClaims {
+  key: string;
+  filename: string;
+  contentType: string;
+  disposition: 'inline' | 'attachment';
+}
+
+export interface DiskDownload {
+  stream: ReadableStream<Uint8Array>;
+  byteSize: number;
+  claims: DiskDownloadClaims;
+}
+
+/**
+ * Local-disk storage, like Active Storage's DiskService + DiskController: uploads and downloads go
+ * through our own routes, authorised by short-lived signed tokens.
+ */
+export class DiskStorageService implements StorageService {
+  readonly name = 'disk' as const;
+  private readonly root: string;
+
+  constructor(root: string, private readonly publicOrigin: string) {
+    this.root = path.resolve(root);
+  }
+
+  /** Keys never become paths unchecked: only server-made keys, and only inside the root. */
+  pathFor(key: string): string {
+    if (!isValidBlobKey(key)) throw new Error(`Refusing unsafe storage key ${JSON.stringify(key)}`);
+    const resolved = path.resolve(this.root, key.slice(0, 2), key.slice(2, 4), key);
+    if (!resolved.startsWith(this.root + path.sep)) throw new Error('Storage key escapes the storage root');
+    return resolved;
+  }
+
+  async createDirectUpload(request: DirectUploadRequest): Promise<DirectUpload> {
+    const claims: DiskUploadClaims = {
+      key: request.key,
+      contentType: request.contentType,
+      byteSize: request.byteSize,
+      checksum: request.checksum,
+    };
+    const token = await signToken('disk_upload', { ...claims }, request.expiresIn);
+    return {
+      url: `${this.publicOrigin}/api/storage/disk/${token}`,
+      headers: { 'Content-Type': request.contentType, 'Content-MD5': request.checksum, 'If-None-Match': '*' },
+    };
+  }
+
+  async stat(key: string): Promise<StoredObject | null> {
+    const file = this.pathFor(key);
+    try {
+      const info = await stat(file);
+      const hash = createHash('md5');
+      await pipeline(createReadStream(file), hash);
+      return { byteSize: info.size, checksum: hash.digest('base64') };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  async readRange(key: string, start: number, end: number): Promise<Uint8Array> {
+    const handle = await open(this.pathFor(key), 'r');
+    try {
+      const buffer = Buffer.alloc(end - start + 1);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await unlink(this.pathFor(key)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+
+  async getDownloadUrl(key: string, options: DownloadOptions): Promise<string> {
+    const claims: DiskDownloadClaims = {
+      key,
+      filename: options.filename,
+      contentType: options.contentType,
+      disposition: options.disposition,
+    };
+    const token = await signToken('disk_download', { ...claims }, options.expiresIn);
+    return `${this.publicOrigin}/api/storage/disk/${token}`;
+  }
+
+  /**
+   * Receives a direct upload. The body is streamed to a temporary file while it is hashed, and
+   * moved into place only if its length and MD5 are the signed ones: nothing partial is ever left.
+   */
+  async receiveUpload(token: string, headers: Headers, body: ReadableStream<Uint8Array> | null): Promise<void> {
+    const claims = await verifyClaims<DiskUploadClaims>('disk_upload', token);
+    const contentType = headers.get('content-type');
+    if (contentType !== claims.contentType) {
+      throw unsupportedMediaType('content_type_mismatch', `This upload URL only accepts Content-Type ${claims.contentType}.`);
+    }
+    const contentMd5 = headers.get('content-md5');
+    if (contentMd5 !== null && contentMd5 !== claims.checksum) {
+      throw unprocessable('checksum_mismatch', 'The Content-MD5 header does not match the checksum this upload was signed for.');
+    }
+    const contentLength = headers.get('content-length');
+    if (contentLength !== null && Number(contentLength) !== claims.byteSize) {
+      throw unprocessable('length_mismatch', `This upload URL only accepts exactly ${claims.byteSize} bytes.`);
+    }
+    const destination = this.pathFor(claims.key);
+    if (await exists(destination)) {
+      throw preconditionFailed('already_uploaded', 'This file has already been uploaded; an upload URL cannot overwrite it.');
+    }
+
+    const temporaryFolder = path.join(this.root, 'tmp');
+    await mkdir(temporaryFolder, { recursive: true });
+    const temporary = path.join(temporaryFolder, `${claims.key}.${randomBytes(6).toString('hex')}.part`);
+    try {
+      const { byteSize, checksum } = await writeHashed(body, temporary, claims.byteSize);
+      if (byteSize !== claims.byteSize) {
+        throw unprocessable('length_mismatch', `Received ${byteSize} bytes; this upload was signed for ${claims.byteSize}.`);
+      }
+      if (checksum !== claims.checksum) {
+        throw unprocessable('checksum_mismatch', 'The uploaded bytes do not match the checksum this upload was signed for.');
+      }
+      await mkdir(path.dirname(destination), { recursive: true });
+      // link() refuses an existing destination atomically, which is what If-None-Match: * means.
+      await link(temporary, destination).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'EEXIST') {
+          throw preconditionFailed('already_uploaded', 'This file has already been uploaded; an upload URL cannot overwrite it.');
+        }
+        throw error;
+      });
+    } finally {
+      await unlink(temporary).catch(() => undefined);
+    }
+  }
+
+  async openDownload(token: string): Promise<DiskDownload> {
+    const claims = await verifyClaims<DiskDownloadClaims>('disk_download', token);
+    const file = this.pathFor(claims.key);
+    const info = await stat(file).catch(() => null);
+    if (!info) throw new AppError(404, 'not_found', 'This file does not exist any more.');
+    const stream = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
+    return { stream, byteSize: info.size, claims };
+  }
+}
+
+async function verifyClaims<T>(purpose: 'disk_upload' | 'disk_download', token: string): Promise<T> {
+  try {
+    return (await verifyToken(purpose, token)) as T;
+  } catch (error) {
+    if (error instanceof TokenError && error.reason === 'expired') {
+      throw forbidden('url_expired', 'This link has expired. Start again to get a fresh one.');
+    }
+    throw forbidden('invalid_signature', 'This link is not valid.');
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function writeHashed(
+  body: ReadableStream<Uint8Array> | null,
+  file: string,
+  limit: number,
+): Promise<{ byteSize: number; checksum: string }> {
+  const hash = createHash('md5');
+  let byteSize = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      byteSize += chunk.length;
+      if (byteSize > limit) {
+        callback(unprocessable('length_mismatch', `The body is longer than the ${limit} bytes this upload was signed for.`));
+        return;
+      }
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+  });
+  const source = body ? Readable.fromWeb(body as WebReadableStream<Uint8Array>) : Readable.from([]);
+  await pipeline(source, meter, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+  return { byteSize, checksum: hash.digest('base64') };
+}

@@ -1,0 +1,35 @@
+import 'server-only';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { getEnv } from '@/lib/env';
+import { DiskStorageService } from './disk';
+import { createS3Client, S3StorageService, type S3Settings } from './s3';
+import type { StorageService } from './service';
+
+let s3Client: { settings: string; client: S3Client } | undefined;
+
+/**
+ * The configured storage service. `publicOrigin` is where the disk service's own upload and
+ * download routes live; S3 URLs point at the bucket and ignore it.
+ */
+export function getStorage(publicOrigin: string): StorageService {
+  const env = getEnv();
+  if (env.STORAGE_SERVICE === 'disk') return new DiskStorageService(env.STORAGE_ROOT, publicOrigin);
+  const settings: S3Settings = {
+    bucket: env.S3_BUCKET ?? '',
+    region: env.AWS_REGION,
+    endpoint: env.S3_ENDPOINT,
+    forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    accessKeyId: env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+  };
+  // One client per configuration: it holds the connection pool.
+  const fingerprint = JSON.stringify(settings);
+  if (s3Client?.settings !== fingerprint) s3Client = { settings: fingerprint, client: createS3Client(settings) };
+  return new S3StorageService(s3Client.client, settings.bucket);
+}
+
+/** The disk service, for its own upload and download routes; 404 when another service is configured. */
+export function getDiskStorage(publicOrigin: string): DiskStorageService | null {
+  const storage = getStorage(publicOrigin);
+  return storage instanceof DiskStorageService ? storage : null;
+}

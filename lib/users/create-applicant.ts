@@ -1,0 +1,89 @@
+import 'server-only';
+import { and, eq, sql } from 'drizzle-orm';
+import { findPgError, getDb } from '@/db/client';
+import { attachments, blobs, users, type Blob, type User } from '@/db/schema';
+import { verifyBlobToken } from '@/lib/blobs/blob-token';
+import { alreadyAttached, verifyUploadedBlob } from '@/lib/blobs/verify-upload';
+import { getEnv } from '@/lib/env';
+import { conflict } from '@/lib/http/errors';
+import { getStorage } from '@/lib/storage';
+import type { StorageService } from '@/lib/storage/service';
+import type { ApplicantRequest } from './applicant-request';
+
+export interface ApplicantResponse {
+  id: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  created_at: string;
+  resume_url: string | null;
+}
+
+const emailTaken = () =>
+  conflict('email_taken', 'An application with this email address already exists.', {
+    email: 'This email address has already applied.',
+  });
+
+/**
+ * Step 4 of the flow: verify the token and the stored bytes, then write the user and the
+ * attachment in one transaction, so a failure anywhere leaves nothing behind.
+ */
+export async function createApplicant(input: ApplicantRequest, publicOrigin: string): Promise<ApplicantResponse> {
+  const db = await getDb();
+  const storage = getStorage(publicOrigin);
+  const blobId = input.pdf ? await verifyBlobToken(input.pdf) : null;
+
+  // Checked early only to spare the storage checks; the unique index is what guarantees it.
+  const [existing] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`lower(${users.email}) = lower(${input.email})`);
+  if (existing) throw emailTaken();
+
+  const blob = blobId ? await verifyUploadedBlob(db, storage, blobId) : null;
+
+  let user: User;
+  try {
+    user = await db.transaction(async (tx) => {
+      const [created] = await tx
+        .insert(users)
+        .values({ email: input.email, firstName: input.first_name, lastName: input.last_name })
+        .returning();
+      if (!created) throw new Error('Inserting the user returned no row');
+      if (blob) {
+        const claimed = await tx
+          .update(blobs)
+          .set({ state: 'attached' })
+          .where(and(eq(blobs.id, blob.id), eq(blobs.state, 'pending')))
+          .returning({ id: blobs.id });
+        if (claimed.length === 0) throw alreadyAttached();
+        await tx.insert(attachments).values({ name: 'resume', recordType: 'User', recordId: created.id, blobId: blob.id });
+      }
+      return created;
+    });
+  } catch (error) {
+    const pgError = findPgError(error);
+    if (pgError?.code === '23505') {
+      throw pgError.constraint === 'users_email_lower_idx' ? emailTaken() : alreadyAttached();
+    }
+    throw error;
+  }
+
+  return {
+    id: user.id,
+    email: user.email,
+    first_name: user.firstName,
+    last_name: user.lastName,
+    created_at: user.createdAt.toISOString(),
+    resume_url: blob ? await createResumeUrl(storage, blob) : null,
+  };
+}
+
+async function createResumeUrl(storage: StorageService, blob: Blob): Promise<string> {
+  return storage.getDownloadUrl(blob.key, {
+    filename: blob.filename,
+    contentType: blob.contentType,
+    disposition: 'inline',
+    expiresIn: getEnv().DOWNLOAD_URL_EXPIRES_IN,
+  });
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { signToken } from '@/lib/signed-token';
+import { makePdf } from '../fixtures/pdf';
+import { fileRequest, getObject, md5, origin, presign, putObject } from '../support/api';
+import { listStoredFiles } from '../support/state';
+
+async function signedUpload(bytes: Buffer) {
+  const result = await presign(fileRequest(bytes, { filename: 'Résumé – 履歴書.pdf' }));
+  expect(result.status).toBe(200);
+  return result.body.direct_upload as { url: string; headers: Record<string, string> };
+}
+
+describe('PUT /api/storage/disk/[token]', () => {
+  it('stores the right bytes and answers 200 with an empty body, as S3 does', async () => {
+    const pdf = makePdf();
+    const { url, headers } = await signedUpload(pdf);
+    const response = await putObject(url, headers, pdf);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('');
+    expect(await listStoredFiles()).toHaveLength(1);
+  });
+
+  it('refuses a body with one byte changed (422) and keeps no file', async () => {
+    const pdf = makePdf();
+    const { url, headers } = await signedUpload(pdf);
+    const tampered = Buffer.from(pdf);
+    tampered[20] = (tampered[20] ?? 0) ^ 0xff;
+    const response = await putObject(url, headers, tampered);
+    expect(response.status).toBe(422);
+    expect((await response.json()).error.code).toBe('checksum_mismatch');
+    expect(await listStoredFiles()).toEqual([]);
+  });
+
+  it('refuses a longer body and a shorter body, keeping no file', async () => {
+    const pdf = makePdf();
+    const { url, headers } = await signedUpload(pdf);
+    const longer = await putObject(url, headers, Buffer.concat([pdf, Buffer.from('extra')]));
+    expect(longer.status).toBe(422);
+    expect((await longer.json()).error.code).toBe('length_mismatch');
+    const shorter = await putObject(url, headers, pdf.subarray(0, pdf.length - 1));
+    expect(shorter.status).toBe(422);
+    expect(await listStoredFiles()).toEqual([]);
+  });
+
+  it('refuses another Content-Type with 415', async () => {
+    const pdf = makePdf();
+    const { url, headers } = await signedUpload(pdf);
+    const response = await putObject(url, { ...headers, 'Content-Type': 'text/html' }, pdf);
+    expect(response.status).toBe(415);
+    expect(await listStoredFiles()).toEqual([]);
+  });
+
+  it('refuses a Content-MD5 header that is not the signed one', async () => {
+    const pdf = makePdf();
+    const { url, headers } = await signedUpload(pdf);
+    const response = await putObject(url, { ...headers, 'Content-MD5': md5('other') }, pdf);
+    expect(response.status).toBe(422);
+    expect(await listStoredFiles()).toEqual([]);
+  });
+
+  it('cannot overwrite an uploaded object (412)', async () => {
+    const pdf = makePdf();
+    const { url, headers } = await signedUpload(pdf);
+    expect((await putObject(url, headers, pdf)).status).toBe(200);
+    const again = await putObject(url, headers, pdf);
+    expect(again.status).toBe(412);
+    expect(await listStoredFiles()).toHaveLength(1);
+  });
+
+  it('refuses a forged token and an expired one with 403', async () => {
+    const pdf = makePdf();
+    const { url, headers } = await signedUpload(pdf);
+    const [head, payload] = url.slice(url.lastIndexOf('/') + 1).split('.');
+    const forged = await putObject(`${origin}/api/storage/disk/${head}.${payload}.c2lnbmF0dXJl`, headers, pdf);
+    expect(forged.status).toBe(403);
+    expect((await forged.json()).error.code).toBe('invalid_signature');
+
+    const claims = { key: 'a'.repeat(28), contentType: 'application/pdf', byteSize: pdf.length, checksum: md5(pdf) };
+    const expiredToken = await signToken('disk_upload', { ...claims, exp: Math.floor(Date.now() / 1000) - 10 }, -10);
+    const expired = await putObject(`${origin}/api/storage/disk/${expiredToken}`, headers, pdf);
+    expect(expired.status).toBe(403);
+    expect((await expired.json()).error.code).toBe('url_expired');
+    expect(await listStoredFiles()).toEqual([]);
+  });
+
+  it('refuses an upload token used as a download link, and the reverse', async () => {
+    const pdf = makePdf();
+    const { url, headers } = await signedUpload(pdf);
+    await putObject(url, headers, pdf);
+    expect((await getObject(url)).status).toBe(403);
+  });
+});

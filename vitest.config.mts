@@ -1,0 +1,36 @@
+import path from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+const shared = {
+  resolve: {
+    alias: {
+      '@': path.resolve(import.meta.dirname),
+      // `server-only` throws outside React Server Components; tests run the server code directly.
+      'server-only': path.resolve(import.meta.dirname, 'tests/support/empty-module.ts'),
+    },
+  },
+};
+
+const integration = (database: 'pglite' | 'postgres') => ({
+  ...shared,
+  test: {
+    name: `integration-${database}`,
+    include: ['tests/integration/**/*.test.ts'],
+    env: { TEST_DATABASE: database },
+    globalSetup: database === 'postgres' ? ['tests/support/postgres-global-setup.ts'] : [],
+    setupFiles: ['tests/support/integration-setup.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+  },
+});
+
+export default defineConfig({
+  ...shared,
+  test: {
+    projects: [
+      { ...shared, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
+      integration('pglite'),
+      integration('postgres'),
+    ],
+  },
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { assertProductionReady, parseEnv } from '@/lib/env';
+
+const secret = 'x'.repeat(48);
+
+describe('configuration', () => {
+  it('runs with zero configuration: PGlite and the disk service', () => {
+    const env = parseEnv({});
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env).toMatchObject({
+      PGLITE_DIR: '.data/pglite',
+      STORAGE_SERVICE: 'disk',
+      STORAGE_ROOT: '.data/storage',
+      MAX_UPLOAD_BYTES: 10 * 1024 * 1024,
+      UPLOAD_URL_EXPIRES_IN: 300,
+      DOWNLOAD_URL_EXPIRES_IN: 300,
+      BLOB_TOKEN_EXPIRES_IN: 3600,
+    });
+  });
+
+  it('chooses S3 when a bucket is configured, and reads the S3 settings', () => {
+    const env = parseEnv({ S3_BUCKET: 'resumes', S3_ENDPOINT: 'http://127.0.0.1:7480', S3_FORCE_PATH_STYLE: 'true' });
+    expect(env).toMatchObject({ STORAGE_SERVICE: 's3', S3_FORCE_PATH_STYLE: true });
+  });
+
+  it('splits ALLOWED_ORIGINS and falls back to APP_URL', () => {
+    expect(parseEnv({ ALLOWED_ORIGINS: 'https://a.example, https://b.example' }).ALLOWED_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
+    expect(parseEnv({ APP_URL: 'https://apply.example' }).ALLOWED_ORIGINS).toEqual(['https://apply.example']);
+  });
+
+  it.each([
+    [{ STORAGE_SERVICE: 's3' }, /S3_BUCKET: is required/],
+    [{ BLOB_TOKEN_SECRET: 'short' }, /BLOB_TOKEN_SECRET: must be at least 32 bytes/],
+    [{ MAX_UPLOAD_BYTES: 'lots' }, /MAX_UPLOAD_BYTES/],
+    [{ DATABASE_URL: 'not a url' }, /DATABASE_URL/],
+    [{ STORAGE_SERVICE: 'ftp' }, /STORAGE_SERVICE/],
+  ])('refuses %j with a message naming the variable', (source, message) => {
+    expect(() => parseEnv(source)).toThrow(message);
+  });
+
+  it('refuses to start in production without BLOB_TOKEN_SECRET', () => {
+    expect(() => assertProductionReady(parseEnv({ NODE_ENV: 'production' }))).toThrow(/BLOB_TOKEN_SECRET is required/);
+    expect(() => assertProductionReady(parseEnv({ NODE_ENV: 'production', BLOB_TOKEN_SECRET: secret }))).not.toThrow();
+  });
+
+  it('refuses PGlite and the disk service on Vercel', () => {
+    const env = parseEnv({ NODE_ENV: 'production', BLOB_TOKEN_SECRET: secret, VERCEL: '1' });
+    expect(() => assertProductionReady(env)).toThrow(/DATABASE_URL is required on Vercel[\s\S]*disk storage service cannot run on Vercel/);
+    const ready = parseEnv({
+      NODE_ENV: 'production',
+      BLOB_TOKEN_SECRET: secret,
+      VERCEL: '1',
+      DATABASE_URL: 'postgres://u@db.example/app',
+      S3_BUCKET: 'resumes',
+    });
+    expect(() => assertProductionReady(ready)).not.toThrow();
+  });
+});

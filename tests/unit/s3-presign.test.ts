@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { createS3Client, S3StorageService } from '@/lib/storage/s3';
+
+const client = createS3Client({
+  bucket: 'resumes',
+  region: 'eu-west-1',
+  accessKeyId: 'AKIAEXAMPLE',
+  secretAccessKey: 'secret/example+key',
+});
+const s3 = new S3StorageService(client, 'resumes');
+const pathStyle = new S3StorageService(
+  createS3Client({ bucket: 'resumes', endpoint: 'http://127.0.0.1:7480', forcePathStyle: true, accessKeyId: 'a', secretAccessKey: 'b' }),
+  'resumes',
+);
+const checksum = 'ab+/cdefghijklmnopqrsA==';
+
+async function upload(service = s3) {
+  return service.createDirectUpload({ key: 'k3y0000000000000000000000000', contentType: 'application/pdf', byteSize: 1234, checksum, expiresIn: 300 });
+}
+
+describe('S3 presigned PUT', () => {
+  it('signs Content-Type, Content-MD5, Content-Length and If-None-Match', async () => {
+    const url = new URL((await upload()).url);
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-md5;content-type;host;if-none-match');
+  });
+
+  it('carries no x-amz-checksum-* parameter (the SDK default would sign a CRC32 of an empty body)', async () => {
+    const url = new URL((await upload()).url);
+    const names = [...url.searchParams.keys()].map((name) => name.toLowerCase());
+    expect(names.filter((name) => name.startsWith('x-amz-checksum') || name === 'x-amz-sdk-checksum-algorithm')).toEqual([]);
+  });
+
+  it('honours the expiry', async () => {
+    const url = new URL((await upload()).url);
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('300');
+    expect(url.searchParams.get('X-Amz-Algorithm')).toBe('AWS4-HMAC-SHA256');
+  });
+
+  it('returns exactly the headers the browser must send, Content-Length excepted', async () => {
+    expect((await upload()).headers).toEqual({ 'Content-Type': 'application/pdf', 'Content-MD5': checksum, 'If-None-Match': '*' });
+  });
+
+  it('addresses the bucket virtual-host style on AWS and path style on S3-compatible endpoints', async () => {
+    expect(new URL((await upload()).url).host).toBe('resumes.s3.eu-west-1.amazonaws.com');
+    const url = new URL((await upload(pathStyle)).url);
+    expect(`${url.host}${url.pathname}`).toBe('127.0.0.1:7480/resumes/k3y0000000000000000000000000');
+  });
+});
+
+describe('S3 presigned GET', () => {
+  it('asks S3 to serve the PDF inline with the original name (RFC 5987) and no caching', async () => {
+    const url = new URL(
+      await s3.getDownloadUrl('k3y0000000000000000000000000', {
+        filename: 'Résumé – 履歴書.pdf',
+        contentType: 'application/pdf',
+        disposition: 'inline',
+        expiresIn: 120,
+      }),
+    );
+    expect(url.searchParams.get('response-content-type')).toBe('application/pdf');
+    expect(url.searchParams.get('response-content-disposition')).toBe(
+      `inline; filename="Resume _ ___.pdf"; filename*=UTF-8''R%C3%A9sum%C3%A9%20%E2%80%93%20%E5%B1%A5%E6%AD%B4%E6%9B%B8.pdf`,
+    );
+    expect(url.searchParams.get('response-cache-control')).toBe('private, no-store');
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('120');
+  });
+});

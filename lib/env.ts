@@ -20,6 +20,7 @@ const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     VERCEL: optionalString,
+    NEXT_PHASE: optionalString,
     DATABASE_URL: optionalString.pipe(z.string().url().optional()),
     PGLITE_DIR: optionalString.default('.data/pglite'),
     STORAGE_SERVICE: z.enum(['disk', 's3']).optional(),

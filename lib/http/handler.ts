@@ -58,7 +58,15 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
   return fields;
 }
 
-/** The app's public origin for links: APP_URL when configured, else the origin the request came to. */
+/**
+ * The app's public origin for links: APP_URL when configured, else the host the client asked for
+ * (Next.js rewrites `request.url` to localhost, which would make disk-service links cross-origin).
+ */
 export function publicOrigin(request: Request): string {
-  return getEnv().APP_URL ?? new URL(request.url).origin;
+  const configured = getEnv().APP_URL;
+  if (configured) return new URL(configured).origin;
+  const url = new URL(request.url);
+  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host') ?? url.host;
+  const protocol = request.headers.get('x-forwarded-proto') ?? url.protocol.replace(':', '');
+  return `${protocol}://${host}`;
 }

@@ -56,7 +56,7 @@ function tokenOf(url: string): string {
 }
 
 export async function putObject(url: string, headers: Record<string, string>, bytes: Buffer | Uint8Array): Promise<Response> {
-  const request = new Request(url, { method: 'PUT', headers, body: bytes });
+  const request = new Request(url, { method: 'PUT', headers, body: new Uint8Array(bytes) });
   return putDiskObject(request, { params: Promise.resolve({ token: tokenOf(url) }) });
 }
 

@@ -1,7 +1,10 @@
+import { loadEnvConfig } from '@next/env';
 import { getEnv } from '@/lib/env';
 import { openDatabase } from './client';
 
 async function main() {
+  // The same .env files `next dev` and `next start` read.
+  loadEnvConfig(process.cwd());
   const handle = await openDatabase(getEnv());
   try {
     await handle.migrate();

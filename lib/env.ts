@@ -3,14 +3,10 @@ import { z } from 'zod';
 
 const MIB = 1024 * 1024;
 
-const optionalString = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
+const optionalString = z.string().trim().optional();
 
 const booleanFlag = z
-  .enum(['true', 'false', '1', '0', ''])
+  .enum(['true', 'false', '1', '0'])
   .optional()
   .transform((value) => value === 'true' || value === '1');
 
@@ -21,7 +17,7 @@ const schema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     VERCEL: optionalString,
     NEXT_PHASE: optionalString,
-    DATABASE_URL: optionalString.pipe(z.string().url().optional()),
+    DATABASE_URL: z.url().optional(),
     PGLITE_DIR: optionalString.default('.data/pglite'),
     STORAGE_SERVICE: z.enum(['disk', 's3']).optional(),
     STORAGE_ROOT: optionalString.default('.data/storage'),
@@ -29,11 +25,11 @@ const schema = z
     AWS_REGION: optionalString,
     AWS_ACCESS_KEY_ID: optionalString,
     AWS_SECRET_ACCESS_KEY: optionalString,
-    S3_ENDPOINT: optionalString.pipe(z.string().url().optional()),
+    S3_ENDPOINT: z.url().optional(),
     S3_FORCE_PATH_STYLE: booleanFlag,
     BLOB_TOKEN_SECRET: optionalString,
     BLOB_TOKEN_EXPIRES_IN: seconds(3600),
-    APP_URL: optionalString.pipe(z.string().url().optional()),
+    APP_URL: z.url().optional(),
     ALLOWED_ORIGINS: optionalString,
     MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(10 * MIB),
     UPLOAD_URL_EXPIRES_IN: seconds(300),
@@ -78,7 +74,9 @@ export function resetEnv(): void {
 }
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = schema.safeParse(source);
+  // An empty variable (`S3_BUCKET=` copied from .env.example) means "not set".
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const result = schema.safeParse(present);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigurationError(`Invalid configuration:\n${problems.join('\n')}`);

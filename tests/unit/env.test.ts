@@ -56,3 +56,11 @@ describe('configuration', () => {
     expect(() => assertProductionReady(ready)).not.toThrow();
   });
 });
+
+describe('configuration copied from .env.example', () => {
+  it('treats empty variables as unset', () => {
+    const env = parseEnv({ STORAGE_SERVICE: '', S3_BUCKET: '', DATABASE_URL: ' ', MAX_UPLOAD_BYTES: '', S3_FORCE_PATH_STYLE: '' });
+    expect(env).toMatchObject({ STORAGE_SERVICE: 'disk', MAX_UPLOAD_BYTES: 10 * 1024 * 1024, S3_FORCE_PATH_STYLE: false });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+});

@@ -31,6 +31,18 @@ export default defineConfig({
       { ...shared, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
       integration('pglite'),
       integration('postgres'),
+      {
+        ...shared,
+        test: {
+          name: 'integration-s3',
+          include: ['tests/s3/**/*.test.ts'],
+          env: { TEST_DATABASE: 'postgres', TEST_STORAGE: 's3' },
+          globalSetup: ['tests/support/postgres-global-setup.ts', 'tests/support/s3-global-setup.ts'],
+          setupFiles: ['tests/support/integration-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

@@ -6,11 +6,13 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { closeDb, getDb, openDatabase } from '@/db/client';
 import { resetEnv, getEnv } from '@/lib/env';
+import { createBucket, deleteBucket, emptyBucket, testBucketName, testS3Client } from './s3';
 
 export const testSecret = 'integration-test-secret-that-is-long-enough-0123456789';
 
 let storageRoot = '';
 let databaseName: string | undefined;
+let bucket: string | undefined;
 
 async function adminQuery(text: string) {
   const client = new Client({ connectionString: inject('postgresAdminUrl') });
@@ -30,6 +32,20 @@ beforeAll(async () => {
   process.env.STORAGE_ROOT = storageRoot;
   delete process.env.S3_BUCKET;
   delete process.env.STORAGE_SERVICE;
+  const s3 = process.env.TEST_STORAGE === 's3' ? inject('s3') : null;
+  if (s3) {
+    bucket = testBucketName('it');
+    await createBucket(testS3Client(s3), bucket);
+    Object.assign(process.env, {
+      STORAGE_SERVICE: 's3',
+      S3_BUCKET: bucket,
+      S3_ENDPOINT: s3.endpoint,
+      S3_FORCE_PATH_STYLE: 'true',
+      AWS_REGION: s3.region,
+      AWS_ACCESS_KEY_ID: s3.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    });
+  }
   if (process.env.TEST_DATABASE === 'postgres') {
     databaseName = `resume_drop_test_${process.pid}_${Date.now()}`;
     await adminQuery(`CREATE DATABASE ${databaseName}`);
@@ -51,13 +67,22 @@ beforeEach(async () => {
   const db = await getDb();
   await db.execute(sql`TRUNCATE attachments, users, blobs`);
   await rm(storageRoot, { recursive: true, force: true });
+  const s3 = bucket ? inject('s3') : null;
+  if (s3 && bucket) await emptyBucket(testS3Client(s3), bucket);
 });
 
 afterAll(async () => {
   await closeDb();
   await rm(storageRoot, { recursive: true, force: true });
   if (databaseName) await adminQuery(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+  const s3 = process.env.TEST_STORAGE === 's3' ? inject('s3') : null;
+  if (s3 && bucket) await deleteBucket(testS3Client(s3), bucket);
 });
+
+export function getTestBucket(): string {
+  if (!bucket) throw new Error('No S3 test bucket in this suite');
+  return bucket;
+}
 
 export function getStorageRoot(): string {
   return storageRoot;

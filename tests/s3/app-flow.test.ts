@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { makePdf } from '../fixtures/pdf';
+import { createUser, fileRequest, presign } from '../support/api';
+import { getTestBucket } from '../support/integration-setup';
+import { listKeys, s3Settings, testS3Client } from '../support/s3';
+import { countRows } from '../support/state';
+
+const ada = { email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' };
+
+async function presignAndPut(bytes: Buffer, filename = 'resume.pdf') {
+  const upload = await presign(fileRequest(bytes, { filename }));
+  expect(upload.status).toBe(200);
+  const { url, headers } = upload.body.direct_upload;
+  const put = await fetch(url, { method: 'PUT', headers, body: new Uint8Array(bytes) });
+  return { upload, put };
+}
+
+describe.skipIf(!s3Settings())('the tutorial client flow against S3 and Postgres', () => {
+  it('presigns a PUT to the bucket, attaches the uploaded PDF and links to the same bytes', async () => {
+    const pdf = makePdf('Ada on S3', 20_000);
+    const { upload, put } = await presignAndPut(pdf, 'Résumé – 履歴書.pdf');
+    const url = new URL(upload.body.direct_upload.url);
+    expect(`${url.protocol}//${url.host}`).toBe(s3Settings()!.endpoint);
+    expect(url.pathname).toMatch(new RegExp(`^/${getTestBucket()}/[a-z0-9]{28}$`));
+    expect(put.status).toBe(200);
+
+    const user = await createUser({ ...ada, pdf: upload.body.blob_signed_id });
+    expect(user.status).toBe(200);
+    const download = await fetch(user.body.resume_url);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('application/pdf');
+    expect(download.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('Résumé – 履歴書.pdf')}`);
+    expect(Buffer.from(await download.arrayBuffer()).equals(pdf)).toBe(true);
+    expect(await countRows()).toEqual({ users: 1, blobs: 1, attachments: 1 });
+  });
+
+  it('answers 422 before the PUT, and the same token works after it', async () => {
+    const pdf = makePdf();
+    const upload = await presign(fileRequest(pdf));
+    const early = await createUser({ ...ada, pdf: upload.body.blob_signed_id });
+    expect(early.status).toBe(422);
+    expect(early.body.error.code).toBe('upload_incomplete');
+    const { url, headers } = upload.body.direct_upload;
+    await fetch(url, { method: 'PUT', headers, body: new Uint8Array(pdf) });
+    expect((await createUser({ ...ada, pdf: upload.body.blob_signed_id })).status).toBe(200);
+  });
+
+  it('attaches nothing when S3 refused a tampered upload', async () => {
+    const pdf = makePdf();
+    const upload = await presign(fileRequest(pdf));
+    const tampered = Buffer.from(pdf);
+    tampered[40] = (tampered[40] ?? 0) ^ 1;
+    const { url, headers } = upload.body.direct_upload;
+    const put = await fetch(url, { method: 'PUT', headers, body: new Uint8Array(tampered) });
+    expect(put.status).toBe(400);
+    const result = await createUser({ ...ada, pdf: upload.body.blob_signed_id });
+    expect(result.status).toBe(422);
+    expect((await countRows()).users).toBe(0);
+  });
+
+  it('deletes a non-PDF from the bucket and its blob row', async () => {
+    const html = Buffer.from('<!doctype html><script>alert(1)</script>');
+    const { upload, put } = await presignAndPut(html);
+    expect(put.status).toBe(200);
+    const client = testS3Client(s3Settings()!);
+    expect(await listKeys(client, getTestBucket())).toHaveLength(1);
+
+    const result = await createUser({ ...ada, pdf: upload.body.blob_signed_id });
+    expect(result.status).toBe(422);
+    expect(result.body.error.code).toBe('not_a_pdf');
+    expect(await listKeys(client, getTestBucket())).toEqual([]);
+    expect(await countRows()).toEqual({ users: 0, blobs: 0, attachments: 0 });
+  });
+});

@@ -12,8 +12,15 @@ let s3Client: { settings: string; client: S3Client } | undefined;
  * download routes live; S3 URLs point at the bucket and ignore it.
  */
 export function getStorage(publicOrigin: string): StorageService {
+  const s3 = getS3Connection();
+  if (s3) return new S3StorageService(s3.client, s3.bucket);
+  return new DiskStorageService(getEnv().STORAGE_ROOT, publicOrigin);
+}
+
+/** The S3 client and bucket when the S3 service is configured, else null. */
+export function getS3Connection(): { client: S3Client; bucket: string } | null {
   const env = getEnv();
-  if (env.STORAGE_SERVICE === 'disk') return new DiskStorageService(env.STORAGE_ROOT, publicOrigin);
+  if (env.STORAGE_SERVICE !== 's3') return null;
   const settings: S3Settings = {
     bucket: env.S3_BUCKET ?? '',
     region: env.AWS_REGION,
@@ -25,7 +32,7 @@ export function getStorage(publicOrigin: string): StorageService {
   // One client per configuration: it holds the connection pool.
   const fingerprint = JSON.stringify(settings);
   if (s3Client?.settings !== fingerprint) s3Client = { settings: fingerprint, client: createS3Client(settings) };
-  return new S3StorageService(s3Client.client, settings.bucket);
+  return { client: s3Client.client, bucket: settings.bucket };
 }
 
 /** The disk service, for its own upload and download routes; 404 when another service is configured. */

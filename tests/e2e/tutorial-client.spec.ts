@@ -4,7 +4,7 @@ import { makePdf } from '../fixtures/pdf';
 import { uniqueEmail } from './helpers';
 
 // The Rails tutorial's frontend, reduced to its three requests: it must work unchanged against us.
-test("the tutorial's client flow works from the browser with fetch", async ({ page }) => {
+test("the tutorial's client flow works from the browser with fetch @storage", async ({ page }) => {
   const pdf = makePdf('Tutorial client');
   const checksum = createHash('md5').update(pdf).digest('base64');
   await page.goto('/');

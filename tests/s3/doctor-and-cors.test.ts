@@ -25,7 +25,7 @@ function preflight(origin: string) {
 const byName = (results: CheckResult[]) => Object.fromEntries(results.map((result) => [result.name, result]));
 
 describe.skipIf(!s3Settings())('bucket CORS and the storage doctor against Ceph RGW', () => {
-  let saved: NodeJS.ProcessEnv = {};
+  let saved = { ...process.env };
 
   beforeEach(async () => {
     saved = { ...process.env };

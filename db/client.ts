@@ -26,6 +26,9 @@ const migrationsFolder = path.join(process.cwd(), 'db', 'migrations');
 export async function openDatabase(env: Env): Promise<DatabaseHandle> {
   if (env.DATABASE_URL) {
     const pool = new Pool({ connectionString: env.DATABASE_URL, max: 10, connectionTimeoutMillis: 5000 });
+    // An idle connection closed by the server (restart, failover) emits `error` on the pool; without
+    // a listener that would crash the process. The pool replaces the connection on next use.
+    pool.on('error', (error) => console.error(`Postgres: idle connection lost (${error.message})`));
     const db = drizzlePg(pool, { schema });
     return {
       db,

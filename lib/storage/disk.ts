@@ -1,7 +1,7 @@
 import 'server-only';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, mkdir, open, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -155,12 +155,33 @@ export class DiskStorageService implements StorageService {
 
   async openDownload(token: string): Promise<DiskDownload> {
     const claims = await verifyClaims<DiskDownloadClaims>('disk_download', token);
-    const file = this.pathFor(claims.key);
-    const info = await stat(file).catch(() => null);
-    if (!info) throw new AppError(404, 'not_found', 'This file does not exist any more.');
-    const stream = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
-    return { stream, byteSize: info.size, claims };
+    const handle = await open(this.pathFor(claims.key), 'r').catch(() => null);
+    if (!handle) throw new AppError(404, 'not_found', 'This file does not exist any more.');
+    const { size } = await handle.stat();
+    return { stream: streamFile(handle), byteSize: size, claims };
   }
+}
+
+/**
+ * A pull-based stream over an open file. Node 20's Readable.toWeb throws an uncaught
+ * "Controller is already closed" when the client goes away mid-download; this one just closes.
+ */
+function streamFile(handle: FileHandle): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const buffer = Buffer.allocUnsafe(256 * 1024);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) {
+        await handle.close();
+        controller.close();
+      } else {
+        controller.enqueue(buffer.subarray(0, bytesRead));
+      }
+    },
+    async cancel() {
+      await handle.close();
+    },
+  });
 }
 
 async function verifyClaims<T>(purpose: 'disk_upload' | 'disk_download', token: string): Promise<T> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { signToken } from '@/lib/signed-token';
 import { makePdf } from '../fixtures/pdf';
-import { fileRequest, getObject, md5, origin, presign, putObject } from '../support/api';
+import { applyWithResume, fileRequest, getObject, md5, origin, presign, putObject } from '../support/api';
 import { listStoredFiles } from '../support/state';
 
 async function signedUpload(bytes: Buffer) {
@@ -81,6 +81,21 @@ describe('PUT /api/storage/disk/[token]', () => {
     expect(expired.status).toBe(403);
     expect((await expired.json()).error.code).toBe('url_expired');
     expect(await listStoredFiles()).toEqual([]);
+  });
+
+  it('closes cleanly when the client cancels a download, and serves the file again', async () => {
+    const pdf = makePdf('Big', 1024 * 1024);
+    const user = await applyWithResume(pdf, { email: 'reader@example.com', first_name: 'Re', last_name: 'Ader' });
+    expect(user.status).toBe(200);
+    const download = await getObject(user.body.resume_url);
+    const reader = download.body!.getReader();
+    const first = await reader.read();
+    expect(first.value?.length).toBeGreaterThan(0);
+    expect(first.value!.length).toBeLessThan(pdf.length);
+    await reader.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const again = await getObject(user.body.resume_url);
+    expect(Buffer.from(await again.arrayBuffer()).equals(pdf)).toBe(true);
   });
 
   it('refuses an upload token used as a download link, and the reverse', async () => {

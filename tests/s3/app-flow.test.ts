@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { GET } from '@/app/api/health/route';
+import { resetEnv } from '@/lib/env';
 import { makePdf } from '../fixtures/pdf';
 import { createUser, fileRequest, presign } from '../support/api';
 import { getTestBucket } from '../support/integration-setup';
@@ -70,5 +72,30 @@ describe.skipIf(!s3Settings())('the tutorial client flow against S3 and Postgres
     expect(result.body.error.code).toBe('not_a_pdf');
     expect(await listKeys(client, getTestBucket())).toEqual([]);
     expect(await countRows()).toEqual({ users: 0, blobs: 0, attachments: 0 });
+  });
+});
+
+describe.skipIf(!s3Settings())('GET /api/health with S3', () => {
+  async function health() {
+    const response = await GET(new Request('http://app.test/api/health'), { params: Promise.resolve({}) });
+    return { status: response.status, body: await response.json() };
+  }
+
+  it('answers 200 when the bucket answers, 503 when it does not', async () => {
+    const ok = await health();
+    expect(ok.status).toBe(200);
+    expect(ok.body.checks.storage).toMatchObject({ ok: true, service: 's3' });
+
+    const bucket = process.env.S3_BUCKET;
+    process.env.S3_BUCKET = 'rd-missing-bucket-for-health';
+    resetEnv();
+    try {
+      const down = await health();
+      expect(down.status).toBe(503);
+      expect(down.body.checks.storage.ok).toBe(false);
+    } finally {
+      process.env.S3_BUCKET = bucket;
+      resetEnv();
+    }
   });
 });

@@ -1,0 +1,68 @@
+import 'server-only';
+import { timingSafeEqual } from 'node:crypto';
+import { access, constants, mkdir } from 'node:fs/promises';
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { getEnv } from '@/lib/env';
+import { AppError } from '@/lib/http/errors';
+import { getS3Connection } from '@/lib/storage';
+import { checkStorage, type CheckResult } from '@/lib/storage/doctor';
+
+interface Probe {
+  ok: boolean;
+  ms: number;
+  error?: string;
+}
+
+async function probe(check: () => Promise<unknown>): Promise<Probe> {
+  const started = performance.now();
+  try {
+    await check();
+    return { ok: true, ms: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { ok: false, ms: Math.round(performance.now() - started), error: (error as Error).message.split('\n')[0] };
+  }
+}
+
+/** Cheap enough for a load balancer: one `select 1` and one bucket HEAD (or a folder check). */
+export async function checkHealth() {
+  const env = getEnv();
+  const [database, storage] = await Promise.all([
+    probe(async () => (await getDb()).execute(sql`select 1`)),
+    probe(async () => {
+      const s3 = getS3Connection();
+      if (s3) return s3.client.send(new HeadBucketCommand({ Bucket: s3.bucket }));
+      await mkdir(env.STORAGE_ROOT, { recursive: true });
+      return access(env.STORAGE_ROOT, constants.W_OK);
+    }),
+  ]);
+  return {
+    ok: database.ok && storage.ok,
+    body: { status: database.ok && storage.ok ? 'ok' : 'unavailable', checks: { database, storage: { service: env.STORAGE_SERVICE, ...storage } } },
+  };
+}
+
+/**
+ * The storage doctor over HTTP. It writes a probe object, so it needs the operator's secret
+ * (CRON_SECRET or ADMIN_PASSWORD) as a bearer token.
+ */
+export async function checkHealthDeep(authorization: string | null): Promise<{ ok: boolean; checks: CheckResult[] }> {
+  const env = getEnv();
+  const secrets = [env.CRON_SECRET, env.ADMIN_PASSWORD].filter((secret): secret is string => Boolean(secret));
+  if (secrets.length === 0) {
+    throw new AppError(403, 'deep_checks_disabled', 'Deep checks need CRON_SECRET or ADMIN_PASSWORD to be configured.');
+  }
+  const presented = Buffer.from(authorization?.replace(/^Bearer\s+/i, '') ?? '');
+  const allowed = secrets.some((secret) => {
+    const expected = Buffer.from(secret);
+    return expected.length === presented.length && timingSafeEqual(expected, presented);
+  });
+  if (!allowed) {
+    throw new AppError(401, 'unauthorized', 'Send Authorization: Bearer <CRON_SECRET> for deep checks.', undefined, {
+      'WWW-Authenticate': 'Bearer',
+    });
+  }
+  const checks = await checkStorage(env);
+  return { ok: checks.every((check) => check.status !== 'fail'), checks };
+}

@@ -1,0 +1,59 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GET } from '@/app/api/health/route';
+import { closeDb } from '@/db/client';
+import { resetEnv } from '@/lib/env';
+import { origin } from '../support/api';
+
+async function health(query = '', headers: Record<string, string> = {}) {
+  const response = await GET(new Request(`${origin}/api/health${query}`, { headers }), { params: Promise.resolve({}) });
+  return { status: response.status, body: await response.json() };
+}
+
+describe('GET /api/health', () => {
+  let saved = { ...process.env };
+  beforeEach(() => {
+    saved = { ...process.env };
+  });
+  afterEach(async () => {
+    process.env = { ...saved };
+    resetEnv();
+    await closeDb();
+  });
+
+  it('answers 200 when the database and the storage answer', async () => {
+    const result = await health();
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({ status: 'ok', checks: { database: { ok: true }, storage: { ok: true, service: 'disk' } } });
+  });
+
+  it('answers 503 and names the storage when it cannot be used', async () => {
+    process.env.STORAGE_ROOT = '/dev/null/storage';
+    resetEnv();
+    const result = await health();
+    expect(result.status).toBe(503);
+    expect(result.body.checks.storage.ok).toBe(false);
+    expect(result.body.checks.database.ok).toBe(true);
+  });
+
+  it('answers 503 and names the database when it cannot be reached', async () => {
+    await closeDb();
+    if (process.env.TEST_DATABASE === 'postgres') process.env.DATABASE_URL = 'postgres://postgres@127.0.0.1:1/none';
+    else process.env.PGLITE_DIR = '/dev/null/pglite';
+    resetEnv();
+    const result = await health();
+    expect(result.status).toBe(503);
+    expect(result.body.checks.database.ok).toBe(false);
+  });
+
+  it('runs the storage doctor for ?deep=1 only with the operator secret', async () => {
+    expect((await health('?deep=1')).status).toBe(403);
+    process.env.CRON_SECRET = 'cron-secret-for-tests-0123456789';
+    resetEnv();
+    const refused = await health('?deep=1', { Authorization: 'Bearer wrong' });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.code).toBe('unauthorized');
+    const deep = await health('?deep=1', { Authorization: 'Bearer cron-secret-for-tests-0123456789' });
+    expect(deep.status).toBe(200);
+    expect(deep.body.storage).toEqual([expect.objectContaining({ name: 'round-trip', status: 'pass' })]);
+  });
+});

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
-export const blobStates = ['pending', 'attached'] as const;
+// `purging`: claimed by the unattached-blob purge; it can no longer be attached.
+export const blobStates = ['pending', 'attached', 'purging'] as const;
 
 export const blobs = pgTable(
   'blobs',
@@ -48,6 +49,13 @@ export const attachments = pgTable(
   },
   (table) => [uniqueIndex('attachments_record_name_idx').on(table.recordType, table.recordId, table.name)],
 );
+
+/** Fixed-window request counters, in the database so that every app instance shares them. */
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+  count: integer('count').notNull(),
+});
 
 export type Blob = typeof blobs.$inferSelect;
 export type User = typeof users.$inferSelect;

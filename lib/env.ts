@@ -29,6 +29,11 @@ const schema = z
     S3_FORCE_PATH_STYLE: booleanFlag,
     BLOB_TOKEN_SECRET: optionalString,
     BLOB_TOKEN_EXPIRES_IN: seconds(3600),
+    RATE_LIMIT_WINDOW_SECONDS: seconds(600),
+    RATE_LIMIT_DIRECT_UPLOADS: z.coerce.number().int().min(0).default(20),
+    RATE_LIMIT_USERS: z.coerce.number().int().min(0).default(10),
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(1),
+    UNATTACHED_BLOB_TTL_HOURS: z.coerce.number().positive().default(48),
     APP_URL: z.url().optional(),
     ALLOWED_ORIGINS: optionalString,
     MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(10 * MIB),
@@ -48,6 +53,10 @@ const schema = z
   .superRefine((env, ctx) => {
     if (env.STORAGE_SERVICE === 's3' && !env.S3_BUCKET) {
       ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when STORAGE_SERVICE=s3' });
+    }
+    if (env.UNATTACHED_BLOB_TTL_HOURS * 3600 <= env.BLOB_TOKEN_EXPIRES_IN) {
+      // Otherwise the purge could delete a blob whose token can still attach it.
+      ctx.addIssue({ code: 'custom', path: ['UNATTACHED_BLOB_TTL_HOURS'], message: 'must be longer than BLOB_TOKEN_EXPIRES_IN' });
     }
     if (env.BLOB_TOKEN_SECRET && Buffer.byteLength(env.BLOB_TOKEN_SECRET) < 32) {
       ctx.addIssue({ code: 'custom', path: ['BLOB_TOKEN_SECRET'], message: 'must be at least 32 bytes' });

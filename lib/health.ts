@@ -1,11 +1,10 @@
 import 'server-only';
-import { timingSafeEqual } from 'node:crypto';
 import { access, constants, mkdir } from 'node:fs/promises';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { getEnv } from '@/lib/env';
-import { AppError } from '@/lib/http/errors';
+import { assertOperatorSecret } from '@/lib/http/operator-auth';
 import { getS3Connection } from '@/lib/storage';
 import { checkStorage, type CheckResult } from '@/lib/storage/doctor';
 
@@ -43,26 +42,10 @@ export async function checkHealth() {
   };
 }
 
-/**
- * The storage doctor over HTTP. It writes a probe object, so it needs the operator's secret
- * (CRON_SECRET or ADMIN_PASSWORD) as a bearer token.
- */
+/** The storage doctor over HTTP. It writes a probe object, so it takes the operator's secret. */
 export async function checkHealthDeep(authorization: string | null): Promise<{ ok: boolean; checks: CheckResult[] }> {
   const env = getEnv();
-  const secrets = [env.CRON_SECRET, env.ADMIN_PASSWORD].filter((secret): secret is string => Boolean(secret));
-  if (secrets.length === 0) {
-    throw new AppError(403, 'deep_checks_disabled', 'Deep checks need CRON_SECRET or ADMIN_PASSWORD to be configured.');
-  }
-  const presented = Buffer.from(authorization?.replace(/^Bearer\s+/i, '') ?? '');
-  const allowed = secrets.some((secret) => {
-    const expected = Buffer.from(secret);
-    return expected.length === presented.length && timingSafeEqual(expected, presented);
-  });
-  if (!allowed) {
-    throw new AppError(401, 'unauthorized', 'Send Authorization: Bearer <CRON_SECRET> for deep checks.', undefined, {
-      'WWW-Authenticate': 'Bearer',
-    });
-  }
+  assertOperatorSecret(authorization, [env.CRON_SECRET, env.ADMIN_PASSWORD], 'CRON_SECRET');
   const checks = await checkStorage(env);
   return { ok: checks.every((check) => check.status !== 'fail'), checks };
 }

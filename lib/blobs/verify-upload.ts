@@ -19,6 +19,11 @@ export async function verifyUploadedBlob(db: Database, storage: StorageService, 
     });
   }
   if (blob.state === 'attached') throw alreadyAttached();
+  if (blob.state === 'purging') {
+    throw unprocessable('blob_token_expired', 'The uploaded file has expired. Please upload your resume again.', {
+      pdf: 'The upload expired; choose the file again.',
+    });
+  }
   if (blob.serviceName !== storage.name) {
     throw unprocessable('blob_not_found', 'The uploaded file is in another storage service. Please upload it again.', {
       pdf: 'Upload not found; choose the file again.',

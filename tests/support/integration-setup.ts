@@ -29,6 +29,9 @@ async function adminQuery(text: string) {
 beforeAll(async () => {
   storageRoot = await mkdtemp(path.join(os.tmpdir(), 'resume-drop-storage-'));
   process.env.BLOB_TOKEN_SECRET = testSecret;
+  // Every request here comes from one address; the rate-limit test turns limits back on.
+  process.env.RATE_LIMIT_DIRECT_UPLOADS = '0';
+  process.env.RATE_LIMIT_USERS = '0';
   process.env.STORAGE_ROOT = storageRoot;
   delete process.env.S3_BUCKET;
   delete process.env.STORAGE_SERVICE;
@@ -65,7 +68,7 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   const db = await getDb();
-  await db.execute(sql`TRUNCATE attachments, users, blobs`);
+  await db.execute(sql`TRUNCATE attachments, users, blobs, rate_limits`);
   await rm(storageRoot, { recursive: true, force: true });
   const s3 = bucket ? inject('s3') : null;
   if (s3 && bucket) await emptyBucket(testS3Client(s3), bucket);

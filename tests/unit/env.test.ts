@@ -64,3 +64,10 @@ describe('configuration copied from .env.example', () => {
     expect(env.DATABASE_URL).toBeUndefined();
   });
 });
+
+describe('unattached blob purge age', () => {
+  it('defaults to 48 hours and must outlive blob tokens', () => {
+    expect(parseEnv({}).UNATTACHED_BLOB_TTL_HOURS).toBe(48);
+    expect(() => parseEnv({ UNATTACHED_BLOB_TTL_HOURS: '1', BLOB_TOKEN_EXPIRES_IN: '3600' })).toThrow(/UNATTACHED_BLOB_TTL_HOURS: must be longer than BLOB_TOKEN_EXPIRES_IN/);
+  });
+});

@@ -2,8 +2,10 @@ import { createDirectUpload } from '@/lib/blobs/create-direct-upload';
 import { directUploadRequestSchema } from '@/lib/blobs/direct-upload-request';
 import { badRequest } from '@/lib/http/errors';
 import { fieldErrors, publicOrigin, readJson, route } from '@/lib/http/handler';
+import { enforceRateLimit } from '@/lib/http/rate-limit';
 
 export const POST = route(async (request) => {
+  await enforceRateLimit(request, 'direct-uploads');
   const parsed = directUploadRequestSchema.safeParse(await readJson(request));
   if (!parsed.success) {
     throw badRequest('invalid_request', 'The upload request is missing fields or has fields of the wrong type.', fieldErrors(parsed.error));

@@ -1,0 +1,32 @@
+import { getEnv, type Env } from '@/lib/env';
+
+/** Where the browser sends the file: the bucket's origin for S3, our own origin for the disk service. */
+export function storageOrigin(env: Env): string | null {
+  if (env.STORAGE_SERVICE !== 's3' || !env.S3_BUCKET) return null;
+  if (!env.S3_ENDPOINT) return `https://${env.S3_BUCKET}.s3.${env.AWS_REGION ?? 'us-east-1'}.amazonaws.com`;
+  const endpoint = new URL(env.S3_ENDPOINT);
+  return env.S3_FORCE_PATH_STYLE ? endpoint.origin : `${endpoint.protocol}//${env.S3_BUCKET}.${endpoint.host}`;
+}
+
+/**
+ * The pages' Content-Security-Policy: scripts only from us with this response's nonce (no
+ * unsafe-eval outside development), uploads only to us and the bucket, no framing.
+ */
+export function buildPageCsp(nonce: string): string {
+  const env = getEnv();
+  const development = env.NODE_ENV === 'development';
+  const connect = ["'self'", storageOrigin(env), development ? 'ws:' : null].filter(Boolean).join(' ');
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ''}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src ${connect}`,
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}

@@ -1,0 +1,26 @@
+// npm run blobs:purge [-- --older-than-hours N]: delete blobs never attached (object and row).
+import './cli-env';
+import { closeDb } from '@/db/client';
+import { purgeUnattachedBlobs } from '@/lib/blobs/purge-unattached';
+import { pruneRateLimits } from '@/lib/http/rate-limit';
+
+async function main() {
+  const flag = process.argv.indexOf('--older-than-hours');
+  const hours = flag > 0 ? Number(process.argv[flag + 1]) : undefined;
+  if (hours !== undefined && !(hours > 0)) throw new Error('--older-than-hours takes a positive number');
+  const result = await purgeUnattachedBlobs(hours);
+  await pruneRateLimits();
+  console.log(`Purged ${result.purged} unattached blob(s) older than ${result.olderThanHours} h; ${result.failed} failed.`);
+  return result.failed === 0 ? 0 : 1;
+}
+
+main()
+  .then(async (code) => {
+    await closeDb();
+    process.exit(code);
+  })
+  .catch(async (error: unknown) => {
+    console.error(`blobs:purge failed: ${error instanceof Error ? error.message : String(error)}`);
+    await closeDb().catch(() => undefined);
+    process.exit(1);
+  });

@@ -1,0 +1,74 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { POST as postDirectUpload } from '@/app/api/direct-uploads/route';
+import { POST as postUsers } from '@/app/api/users/route';
+import { resetEnv } from '@/lib/env';
+import { clientAddress } from '@/lib/http/rate-limit';
+import { makePdf } from '../fixtures/pdf';
+import { fileRequest, origin } from '../support/api';
+import { countRows } from '../support/state';
+
+function post(handler: typeof postUsers, path: string, body: unknown, address: string) {
+  const request = new Request(`${origin}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': `203.0.113.99, ${address}` },
+    body: JSON.stringify(body),
+  });
+  return handler(request, { params: Promise.resolve({}) });
+}
+
+describe('rate limits per client address', () => {
+  beforeEach(() => {
+    process.env.RATE_LIMIT_USERS = '3';
+    process.env.RATE_LIMIT_DIRECT_UPLOADS = '2';
+    resetEnv();
+  });
+  afterEach(() => {
+    process.env.RATE_LIMIT_USERS = '0';
+    process.env.RATE_LIMIT_DIRECT_UPLOADS = '0';
+    resetEnv();
+  });
+
+  it('answers 429 with Retry-After past the limit on POST /api/users, per address', async () => {
+    const person = (n: number) => ({ email: `p${n}@example.com`, first_name: 'P', last_name: `${n}` });
+    for (let n = 0; n < 3; n += 1) expect((await post(postUsers, '/api/users', person(n), '198.51.100.1')).status).toBe(200);
+    const limited = await post(postUsers, '/api/users', person(3), '198.51.100.1');
+    expect(limited.status).toBe(429);
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(600);
+    const body = await limited.json();
+    expect(body.error.code).toBe('rate_limited');
+    expect(body.error.message).toContain(`${retryAfter} seconds`);
+    expect((await countRows()).users).toBe(3);
+
+    expect((await post(postUsers, '/api/users', person(4), '198.51.100.2')).status).toBe(200);
+  });
+
+  it('limits POST /api/direct-uploads separately, writing no blob when refused', async () => {
+    const body = fileRequest(makePdf());
+    expect((await post(postDirectUpload, '/api/direct-uploads', body, '198.51.100.7')).status).toBe(200);
+    expect((await post(postDirectUpload, '/api/direct-uploads', body, '198.51.100.7')).status).toBe(200);
+    expect((await post(postDirectUpload, '/api/direct-uploads', body, '198.51.100.7')).status).toBe(429);
+    expect((await countRows()).blobs).toBe(2);
+    expect((await post(postUsers, '/api/users', { email: 'x@example.com', first_name: 'X', last_name: 'Y' }, '198.51.100.7')).status).toBe(200);
+  });
+
+  it('holds under concurrency: exactly the limit gets through', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, n) => post(postUsers, '/api/users', { email: `c${n}@example.com`, first_name: 'C', last_name: `${n}` }, '198.51.100.9')),
+    );
+    expect(results.filter((response) => response.status === 200)).toHaveLength(3);
+    expect(results.filter((response) => response.status === 429)).toHaveLength(5);
+  });
+});
+
+describe('clientAddress', () => {
+  const request = (headers: Record<string, string>) => new Request('http://app.test/', { headers });
+  it('takes the entry the trusted proxy added, not what the client sent', () => {
+    expect(clientAddress(request({ 'X-Forwarded-For': '6.6.6.6, 198.51.100.1' }), 1)).toBe('198.51.100.1');
+    expect(clientAddress(request({ 'X-Forwarded-For': '6.6.6.6, 198.51.100.1, 10.0.0.2' }), 2)).toBe('198.51.100.1');
+    expect(clientAddress(request({ 'X-Forwarded-For': '198.51.100.1' }), 3)).toBe('198.51.100.1');
+    expect(clientAddress(request({ 'X-Real-IP': '198.51.100.5' }), 1)).toBe('198.51.100.5');
+    expect(clientAddress(request({}), 1)).toBe('unknown');
+  });
+});

@@ -15,7 +15,8 @@ const integration = (database: 'pglite' | 'postgres') => ({
   ...shared,
   test: {
     name: `integration-${database}`,
-    include: ['tests/integration/**/*.test.ts'],
+    // Faults that need a real server (killed connections) run against Postgres only.
+    include: ['tests/integration/**/*.test.ts', ...(database === 'postgres' ? ['tests/integration-postgres/**/*.test.ts'] : [])],
     env: { TEST_DATABASE: database },
     globalSetup: database === 'postgres' ? ['tests/support/postgres-global-setup.ts'] : [],
     setupFiles: ['tests/support/integration-setup.ts'],

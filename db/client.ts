@@ -26,9 +26,13 @@ const migrationsFolder = path.join(process.cwd(), 'db', 'migrations');
 export async function openDatabase(env: Env): Promise<DatabaseHandle> {
   if (env.DATABASE_URL) {
     const pool = new Pool({ connectionString: env.DATABASE_URL, max: 10, connectionTimeoutMillis: 5000 });
-    // An idle connection closed by the server (restart, failover) emits `error` on the pool; without
-    // a listener that would crash the process. The pool replaces the connection on next use.
+    // A connection closed by the server (restart, failover, pg_terminate_backend) emits `error`: on
+    // the pool while idle, on the client while checked out. Unheard, either would crash the process.
+    // The query in flight fails on its own (503 to the caller); the pool opens a new connection.
     pool.on('error', (error) => console.error(`Postgres: idle connection lost (${error.message})`));
+    pool.on('connect', (client) => {
+      client.on('error', (error) => console.error(`Postgres: connection lost (${error.message})`));
+    });
     const db = drizzlePg(pool, { schema });
     return {
       db,

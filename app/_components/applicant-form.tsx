@@ -113,6 +113,10 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
         await uploadToStorage(direct_upload.url, direct_upload.headers, file, {
           signal,
           onProgress: (loaded, total) => setUploaded(total > 0 ? loaded / total : 1),
+          onRetry: (attempt, of) => {
+            setUploaded(0);
+            setStatus(`The connection dropped. Retrying the upload (attempt ${attempt} of ${of})…`);
+          },
         });
         upload.current = { file, signedId: blob_signed_id };
         signedId = blob_signed_id;

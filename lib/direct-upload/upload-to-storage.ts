@@ -18,6 +18,8 @@ export interface UploadOptions {
   signal?: AbortSignal;
   /** Extra attempts after a dropped connection; the PUT is idempotent. */
   retries?: number;
+  /** Called before each new attempt, to tell the person what is happening. */
+  onRetry?: (attempt: number, of: number) => void;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function uploadToStorage(
   url: string,
   headers: Record<string, string>,
   file: Blob,
-  { onProgress, signal, retries = 2 }: UploadOptions = {},
+  { onProgress, signal, retries = 2, onRetry }: UploadOptions = {},
 ): Promise<void> {
   for (let attempt = 0; ; attempt += 1) {
     try {
@@ -39,6 +41,8 @@ export async function uploadToStorage(
       const retryable = error instanceof UploadError && error.kind === 'network';
       if (!retryable || attempt >= retries) throw error;
       await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
+      if (signal?.aborted) throw new AbortedError();
+      onRetry?.(attempt + 2, retries + 1);
     }
   }
 }

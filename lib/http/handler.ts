@@ -15,14 +15,22 @@ export function errorResponse(error: AppError): Response {
   return Response.json(body, { status: error.status, headers: { 'Cache-Control': 'no-store', ...error.headers } });
 }
 
+/** A lost or refused database connection, however deep Drizzle and pg wrapped it. */
+function isConnectionError(error: unknown): boolean {
+  const code = findPgError(error)?.code;
+  if (code && connectionErrorCodes.has(code)) return true;
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
+    if (/Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/.test(current.message)) return true;
+  }
+  return false;
+}
+
 function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof StorageUnavailableError) {
     return serviceUnavailable('storage_unavailable', 'File storage is not answering right now. Please try again in a moment.');
   }
-  const pgError = findPgError(error);
-  const message = error instanceof Error ? error.message : '';
-  if ((pgError?.code && connectionErrorCodes.has(pgError.code)) || /Connection terminated|connect ECONNREFUSED/.test(message)) {
+  if (isConnectionError(error)) {
     return serviceUnavailable('database_unavailable', 'The database is not answering right now. Please try again in a moment.');
   }
   console.error(error);

@@ -221,6 +221,11 @@ async function writeHashed(
     },
   });
   const source = body ? Readable.fromWeb(body as WebReadableStream<Uint8Array>) : Readable.from([]);
-  await pipeline(source, meter, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+  try {
+    await pipeline(source, meter, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError(400, 'upload_interrupted', 'The upload was interrupted before all its bytes arrived. Please try again.');
+  }
   return { byteSize, checksum: hash.digest('base64') };
 }

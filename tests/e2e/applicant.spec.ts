@@ -133,3 +133,29 @@ test('a slow upload can be cancelled, and the form keeps what was typed @storage
   await expect(page.getByLabel('Last name')).toHaveValue('Link');
   await expect(page.getByRole('button', { name: 'Submit application' })).toBeEnabled();
 });
+
+test('an upload whose connection drops is retried, and the page says so @storage', async ({ page }) => {
+  const pdf = makePdf('Flaky network', 2 * 1024 * 1024);
+  let puts = 0;
+  await page.route(
+    (url) => url.pathname.includes('/api/storage/disk/') || url.port === '7480',
+    async (route) => {
+      if (route.request().method() !== 'PUT') return route.continue();
+      puts += 1;
+      if (puts === 1) return route.abort('connectionreset');
+      return route.continue();
+    },
+  );
+  await page.goto('/');
+  await recordProgress(page);
+  await fillApplicant(page, { first: 'Flaky', last: 'Network', email: uniqueEmail('flaky') });
+  await page.getByLabel('Resume (PDF)').setInputFiles({ name: 'flaky.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await page.getByRole('button', { name: 'Submit application' }).click();
+  await expect(page.getByRole('heading', { name: 'Thanks, Flaky Network!' })).toBeVisible();
+  expect(puts).toBe(2);
+  expect((await seenProgress(page)).status).toContain('The connection dropped. Retrying the upload (attempt 2 of 3)…');
+
+  const href = await page.getByRole('link', { name: 'View your resume' }).getAttribute('href');
+  const response = await page.request.get(href!);
+  expect(Buffer.from(await response.body()).equals(pdf)).toBe(true);
+});

@@ -5,7 +5,7 @@ import { makePdf } from '../fixtures/pdf';
 import { createUser, fileRequest, presign } from '../support/api';
 import { getTestBucket } from '../support/integration-setup';
 import { listKeys, s3Settings, testS3Client } from '../support/s3';
-import { countRows } from '../support/state';
+import { countRows, expectConsistent } from '../support/state';
 
 const ada = { email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' };
 
@@ -58,6 +58,26 @@ describe.skipIf(!s3Settings())('the tutorial client flow against S3 and Postgres
     const result = await createUser({ ...ada, pdf: upload.body.blob_signed_id });
     expect(result.status).toBe(422);
     expect((await countRows()).users).toBe(0);
+  });
+
+  it('answers 503 while storage is unreachable, writes nothing, and the same token works once it is back', async () => {
+    const pdf = makePdf();
+    const { upload, put } = await presignAndPut(pdf);
+    expect(put.status).toBe(200);
+    const endpoint = process.env.S3_ENDPOINT;
+    process.env.S3_ENDPOINT = 'http://127.0.0.1:1';
+    resetEnv();
+    try {
+      const down = await createUser({ ...ada, pdf: upload.body.blob_signed_id });
+      expect(down.status).toBe(503);
+      expect(down.body.error.code).toBe('storage_unavailable');
+      expect(await countRows()).toEqual({ users: 0, blobs: 1, attachments: 0 });
+    } finally {
+      process.env.S3_ENDPOINT = endpoint;
+      resetEnv();
+    }
+    expect((await createUser({ ...ada, pdf: upload.body.blob_signed_id })).status).toBe(200);
+    await expectConsistent();
   });
 
   it('deletes a non-PDF from the bucket and its blob row', async () => {

@@ -55,8 +55,13 @@ function tokenOf(url: string): string {
   return url.slice(prefix.length);
 }
 
-export async function putObject(url: string, headers: Record<string, string>, bytes: Buffer | Uint8Array): Promise<Response> {
-  const request = new Request(url, { method: 'PUT', headers, body: new Uint8Array(bytes) });
+export async function putObject(
+  url: string,
+  headers: Record<string, string>,
+  bytes: Buffer | Uint8Array | ReadableStream<Uint8Array>,
+): Promise<Response> {
+  const body = bytes instanceof ReadableStream ? bytes : new Uint8Array(bytes);
+  const request = new Request(url, { method: 'PUT', headers, body, duplex: 'half' } as RequestInit);
   return putDiskObject(request, { params: Promise.resolve({ token: tokenOf(url) }) });
 }
 

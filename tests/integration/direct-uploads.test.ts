@@ -67,6 +67,14 @@ describe('POST /api/direct-uploads', () => {
     expect(await countRows()).toEqual({ users: 0, blobs: 0, attachments: 0 });
   });
 
+  it('refuses a body over 64 KiB with 413 before reading it all', async () => {
+    const huge = fileRequest(makePdf(), { metadata: { note: 'x'.repeat(70 * 1024) } });
+    const result = await presign(huge);
+    expect(result.status).toBe(413);
+    expect(result.body.error.code).toBe('body_too_large');
+    expect(await countRows()).toEqual({ users: 0, blobs: 0, attachments: 0 });
+  });
+
   it('names the offending field', async () => {
     const result = await presign(fileRequest(makePdf(), { byte_size: 50 * 1024 * 1024 }));
     expect(result.body.error.fields).toEqual({ byte_size: 'must be at most 10 MB' });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { attachments, blobs, users } from '@/db/schema';
 import { signToken } from '@/lib/signed-token';
-import { makePdf } from '../fixtures/pdf';
+import { makePdf, makePdfWithAwkwardChecksum } from '../fixtures/pdf';
 import { applyWithResume, createUser, fileRequest, getObject, presign, putObject } from '../support/api';
 import { countRows, listStoredFiles } from '../support/state';
 
@@ -43,6 +43,16 @@ describe('POST /api/users', () => {
     const [blob] = await db.select().from(blobs);
     expect(blob?.state).toBe('attached');
     expect(attachment?.blobId).toBe(blob?.id);
+  });
+
+  it('carries a checksum containing + and / through every step', async () => {
+    const { pdf, checksum } = makePdfWithAwkwardChecksum();
+    const upload = await presign(fileRequest(pdf));
+    expect(upload.body.direct_upload.headers['Content-MD5']).toBe(checksum);
+    const db = await getDb();
+    expect((await db.select().from(blobs))[0]?.checksum).toBe(checksum);
+    expect((await putObject(upload.body.direct_upload.url, upload.body.direct_upload.headers, pdf)).status).toBe(200);
+    expect((await createUser({ ...ada, pdf: upload.body.blob_signed_id })).status).toBe(200);
   });
 
   it('allows an application without a resume, as the tutorial API does', async () => {

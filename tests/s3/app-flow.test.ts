@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GET } from '@/app/api/health/route';
 import { resetEnv } from '@/lib/env';
-import { makePdf } from '../fixtures/pdf';
+import { makePdf, makePdfWithAwkwardChecksum } from '../fixtures/pdf';
 import { createUser, fileRequest, presign } from '../support/api';
 import { getTestBucket } from '../support/integration-setup';
 import { listKeys, s3Settings, testS3Client } from '../support/s3';
@@ -34,6 +34,14 @@ describe.skipIf(!s3Settings())('the tutorial client flow against S3 and Postgres
     expect(download.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('Résumé – 履歴書.pdf')}`);
     expect(Buffer.from(await download.arrayBuffer()).equals(pdf)).toBe(true);
     expect(await countRows()).toEqual({ users: 1, blobs: 1, attachments: 1 });
+  });
+
+  it('carries a checksum containing + and / through the signed URL and S3', async () => {
+    const { pdf, checksum } = makePdfWithAwkwardChecksum();
+    const { upload, put } = await presignAndPut(pdf);
+    expect(upload.body.direct_upload.headers['Content-MD5']).toBe(checksum);
+    expect(put.status).toBe(200);
+    expect((await createUser({ ...ada, pdf: upload.body.blob_signed_id })).status).toBe(200);
   });
 
   it('answers 422 before the PUT, and the same token works after it', async () => {

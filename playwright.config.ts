@@ -42,7 +42,9 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 60_000,
+  timeout: 90_000,
+  // Hashing and uploading 9 MB on a busy 2-core machine can take more than the default 5 s.
+  expect: { timeout: 20_000 },
   reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [['list'], ['json']] : [['list']],
   globalTeardown: './tests/e2e/global-teardown.ts',
   use: { trace: 'retain-on-failure', screenshot: 'only-on-failure' },

@@ -111,6 +111,7 @@ const server = spawn('npx', ['next', 'start', '-H', '127.0.0.1', '-p', port], {
   env: {
     ...baseEnv,
     BLOB_TOKEN_SECRET: process.env.BLOB_TOKEN_SECRET ?? 'end-to-end-test-secret-0123456789-abcdefghijklmnop',
+    ADMIN_PASSWORD: 'e2e-admin-password',
     ...storageEnv,
   },
 });

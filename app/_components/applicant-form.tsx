@@ -53,7 +53,7 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
   const [hashed, setHashed] = useState(0);
   const [uploaded, setUploaded] = useState(0);
   const [status, setStatus] = useState('');
-  const [result, setResult] = useState<{ applicant: ApplicantResponse; file: File } | null>(null);
+  const [result, setResult] = useState<{ applicant: ApplicantResponse; confirmationPath: string | null; file: File } | null>(null);
   const upload = useRef<{ file: File; signedId: string } | null>(null);
   const abort = useRef<AbortController | null>(null);
   const busy = phase !== 'idle';
@@ -123,13 +123,13 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
       }
       setPhase('saving');
       setStatus('Saving your application…');
-      const applicant = await createApplicant(
+      const { applicant, confirmationPath } = await createApplicant(
         { first_name: values.first_name.trim(), last_name: values.last_name.trim(), email: values.email.trim() },
         signedId,
         signal,
       );
       setStatus('Application received.');
-      setResult({ applicant, file });
+      setResult({ applicant, confirmationPath, file });
     } catch (error) {
       if (error instanceof AbortedError || signal.aborted) {
         setStatus('Upload cancelled. Your details are still here.');
@@ -181,7 +181,7 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
         {status}
       </p>
       {result ? (
-        <Confirmation applicant={result.applicant} file={result.file} onReset={reset} />
+        <Confirmation applicant={result.applicant} confirmationPath={result.confirmationPath} file={result.file} onReset={reset} />
       ) : (
         <form className="card" noValidate onSubmit={onSubmit} aria-busy={busy}>
           <div className="field-row">

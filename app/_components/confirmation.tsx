@@ -3,11 +3,12 @@ import { formatBytes } from '@/lib/format-bytes';
 
 interface Props {
   applicant: ApplicantResponse;
+  confirmationPath: string | null;
   file: { name: string; size: number };
   onReset: () => void;
 }
 
-export function Confirmation({ applicant, file, onReset }: Props) {
+export function Confirmation({ applicant, confirmationPath, file, onReset }: Props) {
   return (
     <section className="card confirmation" aria-labelledby="confirmation-title">
       <div className="confirmation-badge" aria-hidden="true">
@@ -29,6 +30,11 @@ export function Confirmation({ applicant, file, onReset }: Props) {
         )}
       </div>
       <p className="hint">For your privacy, the resume link stops working after a few minutes.</p>
+      {confirmationPath && (
+        <p className="hint">
+          Keep <a href={confirmationPath}>this private link to your application</a> to see it again later.
+        </p>
+      )}
       <button type="button" className="button-secondary" onClick={onReset}>
         Submit another application
       </button>

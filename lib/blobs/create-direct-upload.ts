@@ -4,6 +4,7 @@ import { blobs } from '@/db/schema';
 import { getEnv } from '@/lib/env';
 import { formatBytes } from '@/lib/format-bytes';
 import { badRequest, unprocessable, unsupportedMediaType } from '@/lib/http/errors';
+import { annotateRequestLog } from '@/lib/http/request-log';
 import { getStorage } from '@/lib/storage';
 import type { DirectUpload } from '@/lib/storage/service';
 import { generateBlobKey } from '@/lib/storage/keys';
@@ -78,5 +79,6 @@ export async function createDirectUpload(
     })
     .returning({ id: blobs.id });
   if (!blob) throw new Error('Inserting the blob returned no row');
+  annotateRequestLog({ blob_id: blob.id });
   return { direct_upload: directUpload, blob_signed_id: await signBlobId(blob.id) };
 }

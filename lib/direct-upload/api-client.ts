@@ -32,7 +32,7 @@ export interface ApplicantFields {
   email: string;
 }
 
-async function postJson<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+async function postJson<T>(path: string, body: unknown, signal?: AbortSignal): Promise<{ body: T; headers: Headers }> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -57,11 +57,11 @@ async function postJson<T>(path: string, body: unknown, signal?: AbortSignal): P
       error?.fields,
     );
   }
-  return payload;
+  return { body: payload, headers: response.headers };
 }
 
-export function requestDirectUpload(file: File, checksum: string, signal?: AbortSignal) {
-  return postJson<DirectUploadResponse>(
+export async function requestDirectUpload(file: File, checksum: string, signal?: AbortSignal) {
+  const { body } = await postJson<DirectUploadResponse>(
     '/api/direct-uploads',
     {
       file: {
@@ -75,8 +75,11 @@ export function requestDirectUpload(file: File, checksum: string, signal?: Abort
     },
     signal,
   );
+  return body;
 }
 
-export function createApplicant(fields: ApplicantFields, blobSignedId: string, signal?: AbortSignal) {
-  return postJson<ApplicantResponse>('/api/users', { ...fields, pdf: blobSignedId }, signal);
+/** The applicant, and the path of their own signed page (from the Confirmation-Location header). */
+export async function createApplicant(fields: ApplicantFields, blobSignedId: string, signal?: AbortSignal) {
+  const { body, headers } = await postJson<ApplicantResponse>('/api/users', { ...fields, pdf: blobSignedId }, signal);
+  return { applicant: body, confirmationPath: headers.get('Confirmation-Location') };
 }

@@ -4,6 +4,7 @@ import { findPgError } from '@/db/client';
 import { getEnv } from '@/lib/env';
 import { StorageUnavailableError } from '@/lib/storage/service';
 import { AppError, badRequest, payloadTooLarge, serviceUnavailable, type FieldErrors } from './errors';
+import { withRequestLog } from './request-log';
 
 type RouteContext<P> = { params: Promise<P> };
 type RouteHandler<P> = (request: Request, context: RouteContext<P>) => Promise<Response>;
@@ -12,7 +13,10 @@ const connectionErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT',
 
 export function errorResponse(error: AppError): Response {
   const body = { error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } };
-  return Response.json(body, { status: error.status, headers: { 'Cache-Control': 'no-store', ...error.headers } });
+  return Response.json(body, {
+    status: error.status,
+    headers: { 'Cache-Control': 'no-store', 'X-Error-Code': error.code, ...error.headers },
+  });
 }
 
 /** A lost or refused database connection, however deep Drizzle and pg wrapped it. */
@@ -39,13 +43,18 @@ function toAppError(error: unknown): AppError {
 
 /** The one wrapper every route handler goes through: every failure becomes the JSON error shape. */
 export function route<P = Record<string, never>>(handler: RouteHandler<P>): RouteHandler<P> {
-  return async (request, context) => {
-    try {
-      return await handler(request, context);
-    } catch (error) {
-      return errorResponse(toAppError(error));
-    }
-  };
+  return (request, context) =>
+    withRequestLog(
+      request,
+      async () => {
+        try {
+          return await handler(request, context);
+        } catch (error) {
+          return errorResponse(toAppError(error));
+        }
+      },
+      getEnv().NODE_ENV === 'test',
+    );
 }
 
 // The JSON endpoints take a few hundred bytes; files never come through them.
@@ -86,10 +95,13 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
  * (Next.js rewrites `request.url` to localhost, which would make disk-service links cross-origin).
  */
 export function publicOrigin(request: Request): string {
+  return originFromHeaders(request.headers, new URL(request.url));
+}
+
+export function originFromHeaders(headers: Headers, url?: URL): string {
   const configured = getEnv().APP_URL;
   if (configured) return new URL(configured).origin;
-  const url = new URL(request.url);
-  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host') ?? url.host;
-  const protocol = request.headers.get('x-forwarded-proto') ?? url.protocol.replace(':', '');
+  const host = headers.get('x-forwarded-host') ?? headers.get('host') ?? url?.host ?? 'localhost';
+  const protocol = headers.get('x-forwarded-proto') ?? url?.protocol.replace(':', '') ?? 'http';
   return `${protocol}://${host}`;
 }

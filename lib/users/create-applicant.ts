@@ -6,6 +6,7 @@ import { verifyBlobToken } from '@/lib/blobs/blob-token';
 import { alreadyAttached, verifyUploadedBlob } from '@/lib/blobs/verify-upload';
 import { getEnv } from '@/lib/env';
 import { conflict } from '@/lib/http/errors';
+import { annotateRequestLog } from '@/lib/http/request-log';
 import { getStorage } from '@/lib/storage';
 import type { StorageService } from '@/lib/storage/service';
 import type { ApplicantRequest } from './applicant-request';
@@ -32,6 +33,7 @@ export async function createApplicant(input: ApplicantRequest, publicOrigin: str
   const db = await getDb();
   const storage = getStorage(publicOrigin);
   const blobId = input.pdf ? await verifyBlobToken(input.pdf) : null;
+  if (blobId) annotateRequestLog({ blob_id: blobId });
 
   // Checked early only to spare the storage checks; the unique index is what guarantees it.
   const [existing] = await db
@@ -69,6 +71,7 @@ export async function createApplicant(input: ApplicantRequest, publicOrigin: str
     throw error;
   }
 
+  annotateRequestLog({ user_id: user.id });
   return {
     id: user.id,
     email: user.email,

@@ -2,6 +2,7 @@ import { unprocessable } from '@/lib/http/errors';
 import { fieldErrors, publicOrigin, readJson, route } from '@/lib/http/handler';
 import { enforceRateLimit } from '@/lib/http/rate-limit';
 import { applicantRequestSchema } from '@/lib/users/applicant-request';
+import { createConfirmationPath } from '@/lib/users/confirmation-link';
 import { createApplicant } from '@/lib/users/create-applicant';
 
 export const POST = route(async (request) => {
@@ -11,5 +12,7 @@ export const POST = route(async (request) => {
     throw unprocessable('validation_failed', 'Some fields need your attention.', fieldErrors(parsed.error));
   }
   const applicant = await createApplicant(parsed.data, publicOrigin(request));
-  return Response.json(applicant, { headers: { 'Cache-Control': 'no-store' } });
+  // The body keeps the tutorial's exact shape; the applicant's own page travels in a header.
+  const confirmation = await createConfirmationPath(applicant.id);
+  return Response.json(applicant, { headers: { 'Cache-Control': 'no-store', 'Confirmation-Location': confirmation } });
 });

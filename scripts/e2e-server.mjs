@@ -62,14 +62,21 @@ async function s3Environment() {
     started.stdout.split('\n').filter((line) => line.startsWith('S3_TEST_')).map((line) => line.split('=', 2)),
   );
   const bucket = `rd-e2e-${Date.now().toString(36)}`;
-  const { CreateBucketCommand, S3Client } = await import('@aws-sdk/client-s3');
-  const client = new S3Client({
+  const s3 = await import('@aws-sdk/client-s3');
+  const client = new s3.S3Client({
     region: 'us-east-1',
     endpoint: settings.S3_TEST_ENDPOINT,
     forcePathStyle: true,
     credentials: { accessKeyId: settings.S3_TEST_ACCESS_KEY, secretAccessKey: settings.S3_TEST_SECRET_KEY },
   });
-  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  // The in-memory store is small: empty the buckets earlier runs left behind.
+  for (const { Name } of (await client.send(new s3.ListBucketsCommand({}))).Buckets ?? []) {
+    if (!Name?.startsWith('rd-e2e-')) continue;
+    const listed = await client.send(new s3.ListObjectsV2Command({ Bucket: Name }));
+    for (const { Key } of listed.Contents ?? []) await client.send(new s3.DeleteObjectCommand({ Bucket: Name, Key }));
+    await client.send(new s3.DeleteBucketCommand({ Bucket: Name })).catch(() => undefined);
+  }
+  await client.send(new s3.CreateBucketCommand({ Bucket: bucket }));
 
   const database = 'resume_drop_e2e_s3';
   const admin = process.env.POSTGRES_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

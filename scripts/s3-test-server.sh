@@ -27,14 +27,17 @@ missing_packages() {
 }
 
 stop() {
-  for name in radosgw osd.0 mon.a; do
-    local pidfile="$DIR/run/$name.pid"
-    if [ -f "$pidfile" ]; then
-      local pid; pid=$(cat "$pidfile")
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
+  # Every daemon writes $DIR/run/<name>.pid (mon.a, osd.0, client.rgw); the pattern catches any
+  # daemon whose pid file is gone.
+  local pids=()
+  for pidfile in "$DIR"/run/*.pid; do
+    [ -f "$pidfile" ] && pids+=("$(cat "$pidfile")")
+  done
+  pids+=($(pgrep -f -- "-c $CONF" || true))
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
   done
   rm -rf "$DIR"
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { DeleteApplicantButton } from '@/app/admin/_components/delete-applicant-button';
+import { SignOutButton } from '@/app/admin/_components/sign-out-button';
 import { applicantsPerPage, listApplicants } from '@/lib/admin/applicants';
 import { requireAdminPage } from '@/lib/admin/session';
 import { formatBytes } from '@/lib/format-bytes';
@@ -33,6 +34,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           <button type="submit" className="button-secondary">
             Search
           </button>
+          <SignOutButton />
         </form>
       </header>
       <div className="card table-card">

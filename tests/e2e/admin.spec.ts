@@ -76,4 +76,9 @@ test('a recruiter signs in, finds an applicant, opens the resume and deletes the
   await expect(page.getByText('No applicants match this search.')).toBeVisible();
   // The object is gone from storage too.
   expect((await page.request.get(storageUrl)).status()).toBe(404);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/admin\/login$/);
+  await page.goto('/admin');
+  await expect(page).toHaveURL(/\/admin\/login$/);
 });

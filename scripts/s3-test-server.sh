@@ -91,6 +91,9 @@ osd max object size = 2147483648
 rgw frontends = beast endpoint=127.0.0.1:$PORT
 rgw data = $DIR/rgw
 rgw enable usage log = false
+# Free deleted objects within seconds, not hours: the store is small and lives in RAM.
+rgw gc obj min wait = 1
+rgw gc processor period = 10
 rgw dns name = localhost
 CONF
   ceph-authtool --create-keyring "$DIR/keyring" --gen-key -n mon. --cap mon 'allow *' >/dev/null

@@ -30,7 +30,11 @@ export async function verifyUploadedBlob(db: Database, storage: StorageService, 
     });
   }
 
-  const stored = await storage.stat(blob.key);
+  // Both at once: with S3 they are two round trips (HEAD and a 1 KiB ranged GET).
+  const [stored, head] = await Promise.all([
+    storage.stat(blob.key),
+    storage.readRange(blob.key, 0, 1023).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+  ]);
   if (!stored) {
     throw unprocessable('upload_incomplete', 'The file has not been uploaded yet. Upload it, then submit again.', {
       pdf: 'The file has not finished uploading.',
@@ -42,8 +46,8 @@ export async function verifyUploadedBlob(db: Database, storage: StorageService, 
       pdf: 'The stored file does not match; choose the file again.',
     });
   }
-  const head = new TextDecoder('latin1').decode(await storage.readRange(blob.key, 0, 1023));
-  if (!head.startsWith(pdfSignature)) {
+  if (head instanceof Error) throw head;
+  if (!new TextDecoder('latin1').decode(head).startsWith(pdfSignature)) {
     await discardBlob(db, storage, blob);
     throw unprocessable('not_a_pdf', 'This file is not a PDF. Please choose a PDF version of your resume.', {
       pdf: 'This file is not a PDF.',

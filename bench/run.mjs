@@ -1,0 +1,164 @@
+// npm run bench [-- hash|server|api|e2e ...]
+// Runs the benchmarks (all by default, in that order), prints the machine and a table of ratios,
+// keeps the latest figures of each benchmark in bench/results.json and rewrites the generated
+// table of bench/RESULTS.md (between its results markers) from them.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { removeLeftovers, stopOwnGateway } from './lib/app.mjs';
+import { benchDir, fmt, log, machineInfo } from './lib/common.mjs';
+
+const benchmarks = {
+  hash: async () => (await import('./hash.mjs')).runHash(),
+  server: async () => (await import('./server-cost.mjs')).runServerCost(),
+  api: async () => (await import('./api.mjs')).runApi(),
+  e2e: async () => (await import('./e2e.mjs')).runE2e(),
+};
+const aliases = { 'server-cost': 'server', cost: 'server', 'end-to-end': 'e2e', throughput: 'api' };
+
+const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-')).map((name) => aliases[name] ?? name);
+const unknown = requested.filter((name) => !benchmarks[name]);
+if (unknown.length > 0 || process.argv.includes('--help')) {
+  console.error(`usage: npm run bench [-- ${Object.keys(benchmarks).join('|')} ...]`);
+  process.exit(unknown.length > 0 ? 2 : 0);
+}
+const selected = requested.length > 0 ? requested : Object.keys(benchmarks);
+if (process.argv.includes('--profile')) process.env.BENCH_PROFILE = '1';
+
+const resultsFile = path.join(benchDir, 'results.json');
+const resultsMd = path.join(benchDir, 'RESULTS.md');
+const stored = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
+
+const machine = machineInfo();
+console.log(
+  `machine: ${machine.nproc} CPUs (${machine.cpu}), ${machine.memoryGiB} GiB RAM, Linux ${machine.kernel}, load ${machine.loadAverage}\n` +
+    `versions: Node ${machine.node}, ${machine.chromium}, Next ${machine.next}, Playwright ${machine.playwright}, ` +
+    `spark-md5 ${machine.sparkMd5}, crypto-js ${machine.cryptoJs}, autocannon ${machine.autocannon}, ${machine.postgres}, ${machine.ceph}`,
+);
+
+await removeLeftovers().catch((error) => log(`could not remove leftovers of earlier runs: ${error.message}`));
+let failed = false;
+for (const name of selected) {
+  const started = Date.now();
+  log(`running ${name}…`);
+  try {
+    const benchMachine = { ...machine, date: new Date(started).toISOString(), loadAverage: machineInfo().loadAverage };
+    const result = await benchmarks[name]();
+    // A profiled run is slower: keep it apart from the figures of the table.
+    const key = process.env.BENCH_PROFILE === '1' ? `${name}-profiled` : name;
+    stored[key] = { machine: benchMachine, seconds: Math.round((Date.now() - started) / 1000), result };
+    writeFileSync(resultsFile, `${JSON.stringify(stored, null, 2)}\n`);
+    log(`${name} done in ${Math.round((Date.now() - started) / 1000)} s`);
+  } catch (error) {
+    failed = true;
+    log(`${name} failed: ${error.stack ?? error}`);
+  }
+}
+
+await stopOwnGateway().catch((error) => log(`could not stop the benchmark's gateway: ${error.message}`));
+const table = renderTable(stored, selected);
+console.log(`\n${table}`);
+updateResultsMd(renderTable(stored, Object.keys(benchmarks)));
+process.exit(failed ? 1 : 0);
+
+// ---------- rendering ----------
+
+function verdict(pass) {
+  if (pass === null || pass === undefined) return '';
+  return pass ? 'met' : '**missed**';
+}
+
+function renderTable(all, names) {
+  const rows = [];
+  const add = (benchmark, figure, value, target = '', pass = null) => rows.push([benchmark, figure, value, target, verdict(pass)]);
+  for (const name of names) {
+    const entry = all[name];
+    if (!entry) continue;
+    const { result } = entry;
+    const when = entry.machine.date.slice(0, 16).replace('T', ' ');
+    if (name === 'hash') {
+      for (const size of result.results) {
+        const label = `1. hash ${size.sizeMB} MB (${when})`;
+        add(label, 'app worker (spark-md5, 8 MiB slices) MB/s', fmt(size.workerMBps, 1));
+        add(label, 'native MD5 (Node crypto) MB/s', fmt(size.nativeMBps, 1));
+        const wholeFile = size.wholeFileFailures.length > 0 && !Number.isFinite(size.wholeFileMBps)
+          ? `failed: ${size.wholeFileFailures[0]}`
+          : fmt(size.wholeFileMBps, 1);
+        add(label, `whole-file FileReader + crypto-js MB/s (${size.wholeFileReps} run${size.wholeFileReps === 1 ? '' : 's'})`, wholeFile);
+        add(label, 'worker / native', `${fmt(size.workerVsNative, 2)}x`, '>= 0.3x', size.workerVsNative >= 0.3);
+        const vsWhole = Number.isFinite(size.workerVsWholeFile) ? `${fmt(size.workerVsWholeFile, 1)}x` : 'whole-file failed';
+        add(label, 'worker / whole-file crypto-js', vsWhole, '>= 12x', Number.isFinite(size.workerVsWholeFile) ? size.workerVsWholeFile >= 12 : null);
+        const heapTarget = size.sizeMB >= 512 ? '< 64 MB' : '';
+        add(
+          label,
+          'peak JS heap, app worker (page + worker isolates) MB',
+          `${fmt(size.workerHeapPeakMB, 1)} (page ${fmt(size.workerHeapPeakPageMB, 1)} + worker ${fmt(size.workerHeapPeakWorkerMB, 1)})`,
+          heapTarget,
+          heapTarget ? size.workerHeapPeakMB < 64 : null,
+        );
+        add(label, 'peak JS heap, whole-file crypto-js MB', fmt(size.wholeFileHeapPeakMB, 1), size.sizeMB >= 512 ? 'grows with the file' : '');
+        if (size.harnessMBps) {
+          const harness = Object.entries(size.harnessMBps).map(([chunk, value]) => `${chunk} ${fmt(value, 1)}`).join(', ');
+          add(label, 'diagnosis: bare worker loop MB/s (hash by slice size; read only; hash of bytes in memory)', harness);
+        }
+        add(label, 'renderer RSS growth, app worker / whole-file MB', `${fmt(size.workerRendererGrowthMB, 0)} / ${fmt(size.wholeFileRendererGrowthMB, 0)}`);
+      }
+    }
+    if (name === 'server') {
+      for (const variant of result.variants) {
+        const label = `2. server cost ${variant.name} (${when})`;
+        const target = variant.name === 's3' ? '<= 1.1' : '';
+        add(label, `${variant.label}: CPU s, ${result.smallMB} MB → ${result.largeMB} MB`, `${fmt(variant.small.cpuSeconds, 2)} → ${fmt(variant.large.cpuSeconds, 2)}`);
+        add(label, 'CPU ratio large / small', `${fmt(variant.cpuRatio, 2)}`, target, target ? variant.cpuRatio <= 1.1 : null);
+        if (Number.isFinite(variant.idleCpuSeconds)) {
+          add(label, `idle process: CPU s over ${fmt(variant.idleSeconds, 0)} s with no request`, fmt(variant.idleCpuSeconds, 2));
+          add(label, 'CPU ratio large / small, above idle', fmt(variant.cpuRatioAboveIdle, 2));
+        }
+        add(label, `peak RSS MB, ${result.smallMB} MB → ${result.largeMB} MB`, `${fmt(variant.small.peakRssMB, 0)} → ${fmt(variant.large.peakRssMB, 0)}`);
+        add(label, 'peak RSS ratio large / small', fmt(variant.rssRatio, 2), target, target ? variant.rssRatio <= 1.1 : null);
+        add(label, 'wall time of the flow s', `${fmt(variant.small.wallSeconds, 2)} → ${fmt(variant.large.wallSeconds, 2)}`);
+      }
+    }
+    if (name === 'api') {
+      for (const [endpoint, runs] of [['POST /api/direct-uploads', result.directUploads], ['POST /api/users', result.users]]) {
+        for (const run of runs) {
+          const label = `3. api ${endpoint} c=${run.connections} (${when})`;
+          add(label, 'requests/s', fmt(run.requestsPerSecond, 0));
+          add(label, 'p50 / p99 / max latency ms', `${run.p50} / ${run.p99} / ${run.max}`, run.connections === 64 ? 'p99 <= 50 ms' : '', run.connections === 64 ? run.p99 <= 50 : null);
+          add(label, 'errors (incl. non-2xx, timeouts)', String(run.errors), '0', run.errors === 0);
+          add(label, 'next-server CPU during the run', `${fmt(run.serverCpuPercent, 0)} % of one core`);
+        }
+      }
+    }
+    if (name === 'e2e') {
+      const label = `4. end to end ${result.sizeMB} MB (${when})`;
+      add(label, 'submit → confirmation in Chromium s', fmt(result.browserSeconds, 2));
+      add(label, 'native MD5 s + curl -T PUT s', `${fmt(result.nativeSeconds, 2)} + ${fmt(result.curlSeconds, 2)} = ${fmt(result.referenceSeconds, 2)}`);
+      add(label, 'ratio browser / (native + curl)', `${fmt(result.ratio, 2)}x`, '<= 1.1x', result.ratio <= 1.1);
+      const phases = Object.entries(result.phases).map(([phase, seconds]) => `${phase} ${fmt(seconds, 2)}`).join(', ');
+      add(label, 'browser phases s (medians)', phases);
+    }
+  }
+  const profiled = all['api-profiled']?.result?.profile;
+  if (profiled && names.includes('api')) {
+    const when = all['api-profiled'].machine.date.slice(0, 16).replace('T', ' ');
+    const list = (entries) => entries.slice(0, 8).map((entry) => `${entry.name} ${entry.percent} %`).join('; ');
+    add(`3. api CPU profile of next-server (--profile, ${when})`, 'self time by module', list(profiled.byModule));
+    add(`3. api CPU profile of next-server (--profile, ${when})`, 'self time by function', list(profiled.byFunction));
+  }
+  const header = ['benchmark', 'figure', 'value', 'target', 'verdict'];
+  const line = (cells) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function updateResultsMd(table) {
+  const machines = Object.entries(stored)
+    .map(([name, entry]) => {
+      const m = entry.machine;
+      return `- \`${name}\`: ${m.date.slice(0, 19).replace('T', ' ')} UTC, ${entry.seconds} s; ${m.nproc} CPUs (${m.cpu}), ${m.memoryGiB} GiB RAM, load before ${m.loadAverage}; Node ${m.node}, ${m.chromium}, Next ${m.next}, Playwright ${m.playwright}, spark-md5 ${m.sparkMd5}, crypto-js ${m.cryptoJs}, autocannon ${m.autocannon}, ${m.postgres}, ${m.ceph}`;
+    })
+    .join('\n');
+  const generated = `<!-- results:begin (generated by bench/run.mjs from bench/results.json; do not edit by hand) -->\n${machines}\n\n${table}\n<!-- results:end -->`;
+  const current = existsSync(resultsMd) ? readFileSync(resultsMd, 'utf8') : '# Benchmark results\n\n<!-- results:begin -->\n<!-- results:end -->\n';
+  const updated = current.replace(/<!-- results:begin[\s\S]*?<!-- results:end -->/, generated);
+  writeFileSync(resultsMd, updated);
+}

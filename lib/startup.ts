@@ -1,18 +1,22 @@
 import 'server-only';
 import { getDb } from '@/db/client';
-import { assertProductionReady, getEnv } from '@/lib/env';
+import { assertProductionReady, ConfigurationError, getEnv, type Env } from '@/lib/env';
 
 /**
  * Runs once per server start: refuse a configuration that cannot work in production, and open the
  * database now so that the first applicant does not wait for PGlite to start (~5 s on 2 cores).
  */
 export async function startServer(): Promise<void> {
-  const env = getEnv();
-  if (env.NEXT_PHASE === 'phase-production-build') return;
+  let env: Env;
   try {
+    env = getEnv();
+    if (env.NEXT_PHASE === 'phase-production-build') return;
     assertProductionReady(env);
   } catch (error) {
-    console.error((error as Error).message);
+    if (!(error instanceof ConfigurationError)) throw error;
+    // A configuration that cannot work stops the server here, with the variable named, rather
+    // than failing every request later.
+    console.error(error.message);
     process.exit(1);
   }
   if (!env.DATABASE_URL) await getDb();

@@ -11,7 +11,7 @@ type RouteHandler<P> = (request: Request, context: RouteContext<P>) => Promise<R
 
 const connectionErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08000', '08001', '08003', '08006']);
 
-export function errorResponse(error: AppError): Response {
+function errorResponse(error: AppError): Response {
   const body = { error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } };
   return Response.json(body, {
     status: error.status,

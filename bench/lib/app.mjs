@@ -48,7 +48,7 @@ export function s3Client() {
 let snapshot;
 
 /**
- * Another engineer may rebuild .next at any time, and `next start` loads chunks lazily: copy the
+ * `.next` may be rebuilt while a benchmark runs (tests, a developer), and `next start` loads chunks lazily: copy the
  * build (and what `next start` reads beside it) into a folder of our own, node_modules linked.
  */
 export async function appSnapshot() {

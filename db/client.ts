@@ -88,7 +88,3 @@ export function findPgError(error: unknown): { code?: string; constraint?: strin
   }
   return undefined;
 }
-
-export function isUniqueViolation(error: unknown): boolean {
-  return findPgError(error)?.code === '23505';
-}

@@ -1,8 +1,8 @@
 import 'server-only';
-import { and, count, desc, eq, ilike, or, sql } from 'drizzle-orm';
+import { count, desc, eq, ilike, or, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { attachments, blobs, users } from '@/db/schema';
-import { getEnv } from '@/lib/env';
+import { createResumeUrl, isResumeOf } from '@/lib/blobs/resume';
 import { notFound } from '@/lib/http/errors';
 import { getStorage } from '@/lib/storage';
 
@@ -17,8 +17,6 @@ export interface ApplicantRow {
   filename: string | null;
   byteSize: number | null;
 }
-
-const resumeJoin = and(eq(attachments.recordType, 'User'), eq(attachments.recordId, users.id), eq(attachments.name, 'resume'));
 
 /** Newest first, 20 a page, filtered by a search over first name, last name, full name and email. */
 export async function listApplicants(search: string, page: number): Promise<{ rows: ApplicantRow[]; total: number }> {
@@ -45,7 +43,7 @@ export async function listApplicants(search: string, page: number): Promise<{ ro
         byteSize: blobs.byteSize,
       })
       .from(users)
-      .leftJoin(attachments, resumeJoin)
+      .leftJoin(attachments, isResumeOf(users.id))
       .leftJoin(blobs, eq(blobs.id, attachments.blobId))
       .where(where)
       .orderBy(desc(users.createdAt), desc(users.id))
@@ -62,7 +60,7 @@ async function findResume(userId: string) {
     .select({ blob: blobs, attachmentId: attachments.id })
     .from(attachments)
     .innerJoin(blobs, eq(blobs.id, attachments.blobId))
-    .where(and(eq(attachments.recordType, 'User'), eq(attachments.recordId, userId), eq(attachments.name, 'resume')));
+    .where(isResumeOf(userId));
   return row ?? null;
 }
 
@@ -70,12 +68,7 @@ async function findResume(userId: string) {
 export async function createResumeUrlFor(userId: string, publicOrigin: string): Promise<string> {
   const resume = await findResume(userId);
   if (!resume) throw notFound('not_found', 'This applicant has no resume.');
-  return getStorage(publicOrigin).getDownloadUrl(resume.blob.key, {
-    filename: resume.blob.filename,
-    contentType: resume.blob.contentType,
-    disposition: 'inline',
-    expiresIn: getEnv().DOWNLOAD_URL_EXPIRES_IN,
-  });
+  return createResumeUrl(getStorage(publicOrigin), resume.blob);
 }
 
 /** Removes the applicant, the attachment and the blob row in one transaction, then the object. */

@@ -12,7 +12,7 @@ import { signBlobId } from './blob-token';
 import type { DirectUploadRequestBody } from './direct-upload-request';
 import { hasPdfExtension, sanitizeFilename } from './filename';
 
-export const acceptedContentType = 'application/pdf';
+const acceptedContentType = 'application/pdf';
 
 // Names of the blob's own columns: metadata may not pretend to set them.
 const reservedMetadataKeys = new Set(['key', 'service_name', 'state', 'checksum', 'byte_size', 'content_type', 'filename', 'id']);

@@ -63,7 +63,7 @@ export function alreadyAttached() {
 }
 
 /** Removes a blob that will never be attached: its object, then its row (only while still pending). */
-export async function discardBlob(db: Database, storage: StorageService, blob: Blob): Promise<void> {
+async function discardBlob(db: Database, storage: StorageService, blob: Blob): Promise<void> {
   await storage.delete(blob.key);
   await db.delete(blobs).where(and(eq(blobs.id, blob.id), eq(blobs.state, 'pending')));
 }

@@ -1,6 +1,6 @@
 import type { ChecksumMessage } from './checksum-worker';
 
-export const checksumChunkSize = 8 * 1024 * 1024;
+const checksumChunkSize = 8 * 1024 * 1024;
 
 export class AbortedError extends Error {
   override name = 'AbortedError';

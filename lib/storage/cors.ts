@@ -5,7 +5,7 @@ import { GetBucketCorsCommand, PutBucketCorsCommand, type CORSRule, type S3Clien
 export const directUploadCorsHeaders = ['Content-Type', 'Content-MD5', 'If-None-Match'];
 
 /** Exact origins only (`https://apply.example.com`): no wildcard, no path. */
-export function validateOrigins(origins: string[]): string[] {
+function validateOrigins(origins: string[]): string[] {
   if (origins.length === 0) {
     throw new Error('No origin to allow: set ALLOWED_ORIGINS (comma-separated) or APP_URL.');
   }

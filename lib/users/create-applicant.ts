@@ -1,14 +1,13 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import { findPgError, getDb } from '@/db/client';
-import { attachments, blobs, users, type Blob, type User } from '@/db/schema';
+import { attachments, blobs, users, type User } from '@/db/schema';
 import { verifyBlobToken } from '@/lib/blobs/blob-token';
+import { createResumeUrl, resumeAttachment } from '@/lib/blobs/resume';
 import { alreadyAttached, verifyUploadedBlob } from '@/lib/blobs/verify-upload';
-import { getEnv } from '@/lib/env';
 import { conflict } from '@/lib/http/errors';
 import { annotateRequestLog } from '@/lib/http/request-log';
 import { getStorage } from '@/lib/storage';
-import type { StorageService } from '@/lib/storage/service';
 import type { ApplicantRequest } from './applicant-request';
 
 export interface ApplicantResponse {
@@ -59,7 +58,7 @@ export async function createApplicant(input: ApplicantRequest, publicOrigin: str
           .where(and(eq(blobs.id, blob.id), eq(blobs.state, 'pending')))
           .returning({ id: blobs.id });
         if (claimed.length === 0) throw alreadyAttached();
-        await tx.insert(attachments).values({ name: 'resume', recordType: 'User', recordId: created.id, blobId: blob.id });
+        await tx.insert(attachments).values({ ...resumeAttachment, recordId: created.id, blobId: blob.id });
       }
       return created;
     });
@@ -80,13 +79,4 @@ export async function createApplicant(input: ApplicantRequest, publicOrigin: str
     created_at: user.createdAt.toISOString(),
     resume_url: blob ? await createResumeUrl(storage, blob) : null,
   };
-}
-
-async function createResumeUrl(storage: StorageService, blob: Blob): Promise<string> {
-  return storage.getDownloadUrl(blob.key, {
-    filename: blob.filename,
-    contentType: blob.contentType,
-    disposition: 'inline',
-    expiresIn: getEnv().DOWNLOAD_URL_EXPIRES_IN,
-  });
 }

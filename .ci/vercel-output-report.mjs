@@ -23,7 +23,8 @@ async function* funcFolders(dir) {
 async function filesUnder(dir) {
   const files = [];
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() || entry.isSymbolicLink()) files.push(path.join(entry.parentPath, entry.name));
+    if (entry.isFile() || entry.isSymbolicLink())
+      files.push(path.join(entry.parentPath, entry.name));
   }
   return files;
 }
@@ -50,16 +51,22 @@ for (const [target, fn] of byTarget) {
   }
   const bytes = [...sizes.values()].reduce((sum, size) => sum + size, 0);
   const runtime = config.runtime ?? 'edge';
-  if (runtime.startsWith('nodejs') && runtime !== expectedRuntime) problems.push(`${fn.routes[0]}: runtime ${runtime}, expected ${expectedRuntime}`);
-  if (bytes > limitBytes) problems.push(`${fn.routes[0]}: ${(bytes / 1e6).toFixed(1)} MB is over Vercel's 250 MB limit`);
+  if (runtime.startsWith('nodejs') && runtime !== expectedRuntime)
+    problems.push(`${fn.routes[0]}: runtime ${runtime}, expected ${expectedRuntime}`);
+  if (bytes > limitBytes)
+    problems.push(`${fn.routes[0]}: ${(bytes / 1e6).toFixed(1)} MB is over Vercel's 250 MB limit`);
   rows.push({ routes: fn.routes.sort(), runtime, files: sizes.size, bytes, sizes });
 }
 
 rows.sort((a, b) => b.bytes - a.bytes);
-console.log(`${rows.length} functions (${[...byTarget.values()].reduce((n, fn) => n + fn.routes.length, 0)} routes):`);
+console.log(
+  `${rows.length} functions (${[...byTarget.values()].reduce((n, fn) => n + fn.routes.length, 0)} routes):`,
+);
 for (const row of rows) {
   const also = row.routes.length > 1 ? ` (+${row.routes.length - 1} routes)` : '';
-  console.log(`  ${(row.bytes / 1e6).toFixed(2).padStart(7)} MB  ${String(row.files).padStart(5)} files  ${row.runtime}  ${row.routes[0]}${also}`);
+  console.log(
+    `  ${(row.bytes / 1e6).toFixed(2).padStart(7)} MB  ${String(row.files).padStart(5)} files  ${row.runtime}  ${row.routes[0]}${also}`,
+  );
 }
 
 // Where the largest function's bytes come from, by package.
@@ -72,7 +79,9 @@ if (largest) {
     byPackage.set(key, (byPackage.get(key) ?? 0) + size);
   }
   const top = [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 8);
-  console.log(`largest function, by package: ${top.map(([name, size]) => `${name} ${(size / 1e6).toFixed(2)} MB`).join(', ')}`);
+  console.log(
+    `largest function, by package: ${top.map(([name, size]) => `${name} ${(size / 1e6).toFixed(2)} MB`).join(', ')}`,
+  );
 }
 
 if (problems.length > 0) {

@@ -7,6 +7,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+// The package's subpath: the pool helper alone, without the rest (cache, purge, websockets).
 import { attachDatabasePool } from '@vercel/functions/db-connections';
 import { Pool } from 'pg';
 import { getEnv, type Env } from '@/lib/env';

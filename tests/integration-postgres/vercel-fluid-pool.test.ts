@@ -5,7 +5,9 @@ import { createPool, POOL_IDLE_TIMEOUT_MS } from '@/db/client';
 // current request's context (with `waitUntil`) under this global symbol. `attachDatabasePool`
 // reads both; this test plays the platform's part and keeps every promise handed to waitUntil.
 const requestContext = Symbol.for('@vercel/request-context');
-const platform = globalThis as typeof globalThis & { [requestContext]?: { get(): { waitUntil(promise: Promise<unknown>): void } } };
+const platform = globalThis as typeof globalThis & {
+  [requestContext]?: { get(): { waitUntil(promise: Promise<unknown>): void } };
+};
 
 describe('the pool on Vercel Fluid compute', () => {
   const saved = { VERCEL_URL: process.env.VERCEL_URL, VERCEL_REGION: process.env.VERCEL_REGION };
@@ -21,7 +23,9 @@ describe('the pool on Vercel Fluid compute', () => {
     process.env.VERCEL_URL = 'resume-drop.example.vercel.app';
     process.env.VERCEL_REGION = 'iad1';
     const waited: Promise<unknown>[] = [];
-    platform[requestContext] = { get: () => ({ waitUntil: (promise) => void waited.push(promise) }) };
+    platform[requestContext] = {
+      get: () => ({ waitUntil: (promise) => void waited.push(promise) }),
+    };
 
     const pool = createPool({ DATABASE_URL: process.env.DATABASE_URL, VERCEL: '1' });
     try {

@@ -13,7 +13,9 @@ describe('the Postgres pool', () => {
 
   function open(env: { VERCEL?: string }) {
     const attached: Pool[] = [];
-    const pool = createPool({ DATABASE_URL, ...env }, (attachedPool) => attached.push(attachedPool));
+    const pool = createPool({ DATABASE_URL, ...env }, (attachedPool) =>
+      attached.push(attachedPool),
+    );
     pools.push(pool);
     return { pool, attached };
   }

@@ -7,6 +7,8 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+// The package's subpath: the pool helper alone, without the rest (cache, purge, websockets).
+import { attachDatabasePool } from '@vercel/functions/db-connections';
 import { Pool } from 'pg';
 import { getEnv, type Env } from '@/lib/env';
 import * as schema from './schema';
@@ -22,17 +24,36 @@ export interface DatabaseHandle {
 
 const migrationsFolder = path.join(process.cwd(), 'db', 'migrations');
 
+/**
+ * How long an unused connection stays open. Vercel's Fluid compute suspends an instance between
+ * requests; a connection left idle across a suspension dies unseen and fails the next query
+ * (`Connection terminated unexpectedly`). Vercel's documented pattern for `pg` is a short idle
+ * timeout plus `attachDatabasePool`, which keeps the instance awake until the idle timer has run.
+ * Elsewhere a short timeout only costs a reconnect after a quiet spell.
+ */
+export const POOL_IDLE_TIMEOUT_MS = 5_000;
+
+/**
+ * The `pg` pool behind DATABASE_URL. `attach` is Vercel's `attachDatabasePool`, called only when
+ * running on Vercel; tests pass their own to see that it is called.
+ */
+export function createPool(env: Pick<Env, 'DATABASE_URL' | 'VERCEL'>, attach: (pool: Pool) => void = attachDatabasePool): Pool {
+  const pool = new Pool({ connectionString: env.DATABASE_URL, max: 10, connectionTimeoutMillis: 5000, idleTimeoutMillis: POOL_IDLE_TIMEOUT_MS });
+  // A connection closed by the server (restart, failover, pg_terminate_backend) emits `error`: on
+  // the pool while idle, on the client while checked out. Unheard, either would crash the process.
+  // The query in flight fails on its own (503 to the caller); the pool opens a new connection.
+  pool.on('error', (error) => console.error(`Postgres: idle connection lost (${error.message})`));
+  pool.on('connect', (client) => {
+    client.on('error', (error) => console.error(`Postgres: connection lost (${error.message})`));
+  });
+  if (env.VERCEL) attach(pool);
+  return pool;
+}
+
 /** Opens the configured database: Postgres through `pg` when DATABASE_URL is set, PGlite otherwise. */
 export async function openDatabase(env: Env): Promise<DatabaseHandle> {
   if (env.DATABASE_URL) {
-    const pool = new Pool({ connectionString: env.DATABASE_URL, max: 10, connectionTimeoutMillis: 5000 });
-    // A connection closed by the server (restart, failover, pg_terminate_backend) emits `error`: on
-    // the pool while idle, on the client while checked out. Unheard, either would crash the process.
-    // The query in flight fails on its own (503 to the caller); the pool opens a new connection.
-    pool.on('error', (error) => console.error(`Postgres: idle connection lost (${error.message})`));
-    pool.on('connect', (client) => {
-      client.on('error', (error) => console.error(`Postgres: connection lost (${error.message})`));
-    });
+    const pool = createPool(env);
     const db = drizzlePg(pool, { schema });
     return {
       db,

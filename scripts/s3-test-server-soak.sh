@@ -40,6 +40,7 @@ s3_answers() {
 
 bash "$SERVER" stop >/dev/null 2>&1 || true
 ok=0
+retried=0
 start_times=()
 stop_times=()
 for run in $(seq 1 "$RUNS"); do
@@ -63,9 +64,13 @@ for run in $(seq 1 "$RUNS"); do
   stop_times+=("$(seconds "$stopped_at" "$(now)")")
   if pgrep -f -- "-c $DIR/ceph.conf" >/dev/null; then why="${why:+$why; }a daemon was left after stop"; fi
   if listening "$PORT" || listening "$MON_PORT"; then why="${why:+$why; }a port was still bound after stop"; fi
+  # A retried daemon start still counts as a success, but is reported: retries should stay rare.
+  retries=$(grep -c 'attempt [0-9]* of [0-9]* failed' "$out")
+  note=""
+  if [ "$retries" -gt 0 ]; then retried=$((retried + 1)); note=", $retries failed attempt(s) retried, see $out"; fi
   if [ -z "$why" ]; then
     ok=$((ok + 1))
-    echo "run $run/$RUNS: ok (start ${start_times[-1]} s, stop ${stop_times[-1]} s)"
+    echo "run $run/$RUNS: ok (start ${start_times[-1]} s, stop ${stop_times[-1]} s$note)"
   else
     echo "run $run/$RUNS: FAILED: $why (output in $out)"
   fi
@@ -74,5 +79,6 @@ done
 stats() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1; s += $1 } END { printf "min %.1f s, median %.1f s, max %.1f s, mean %.1f s", v[1], v[int((NR + 1) / 2)], v[NR], s / NR }'; }
 echo "start: $(stats "${start_times[@]}")"
 echo "stop: $(stats "${stop_times[@]}")"
+echo "starts that needed a retry: $retried"
 echo "S3 test server soak: $ok/$RUNS starts succeeded"
 [ "$ok" = "$RUNS" ]

@@ -47,7 +47,9 @@ test('a recruiter signs in, finds an applicant, opens the resume and deletes the
   await page.goto('/admin/login');
   await page.getByLabel('Password').fill('not the password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toHaveText('That password is not right.');
+  // The alert inside the sign-in form: Next's route announcer is an alert too, outside it.
+  const signIn = page.locator('form').filter({ has: page.getByLabel('Password') });
+  await expect(signIn.getByRole('alert')).toHaveText('That password is not right.');
   await page.getByLabel('Password').fill('e2e-admin-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Applicants' })).toBeVisible();

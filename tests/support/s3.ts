@@ -9,7 +9,15 @@ import { inject } from 'vitest';
 import { createS3Client } from '@/lib/storage/s3';
 import type { S3TestSettings } from './s3-global-setup';
 
-export const s3Settings = (): S3TestSettings | null => inject('s3');
+/** The S3 suite is skipped on purpose: outside CI, on a machine without Ceph. */
+export const s3Skipped = (): boolean => inject('s3').state === 'skipped';
+
+/** The S3 server to test against; throws why there is none. */
+export function s3Settings(): S3TestSettings {
+  const server = inject('s3');
+  if (server.state !== 'ready') throw new Error(server.reason);
+  return server.settings;
+}
 
 export function testBucketName(label: string): string {
   return `rd-${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { findPgError } from '@/db/client';
 import { getEnv } from '@/lib/env';
 import { StorageUnavailableError } from '@/lib/storage/service';
-import { AppError, badRequest, payloadTooLarge, serviceUnavailable, type FieldErrors } from './errors';
+import { AppError, badRequest, forbidden, payloadTooLarge, serviceUnavailable, unsupportedMediaType, type FieldErrors } from './errors';
 import { withRequestLog } from './request-log';
 
 type RouteContext<P> = { params: Promise<P> };
@@ -60,8 +60,49 @@ export function route<P = Record<string, never>>(handler: RouteHandler<P>): Rout
 // The JSON endpoints take a few hundred bytes; files never come through them.
 const maxJsonBytes = 64 * 1024;
 
-/** Reads a JSON body of at most 64 KiB without buffering more than that, whatever the client sends. */
+/**
+ * A browser on another site can post to us without a CORS preflight as long as the body is not
+ * declared JSON ("simple" requests: text/plain, forms, no type): so the JSON endpoints take only
+ * `application/json`, and refuse requests a browser marks as coming from another site. Requests
+ * without those headers (curl, servers, tests) are not browsers acting for a visitor and pass.
+ */
+export function assertJsonRequest(request: Request): void {
+  const origin = request.headers.get('origin');
+  if (origin !== null) {
+    if (!isAllowedOrigin(origin, request)) {
+      throw forbidden('cross_site_request', 'Requests from other sites are not accepted. Use the application form on this site.');
+    }
+  } else if (request.headers.get('sec-fetch-site') === 'cross-site') {
+    throw forbidden('cross_site_request', 'Requests from other sites are not accepted. Use the application form on this site.');
+  }
+  const mediaType = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    throw unsupportedMediaType('unsupported_media_type', 'Send the body as JSON, with Content-Type: application/json.');
+  }
+}
+
+/** The app's own origin, or one listed in ALLOWED_ORIGINS (compared as serialized origins). */
+function isAllowedOrigin(origin: string, request: Request): boolean {
+  const normalized = normalizeOrigin(origin);
+  if (!normalized) return false;
+  return normalized === normalizeOrigin(publicOrigin(request)) || getEnv().ALLOWED_ORIGINS.some((allowed) => normalizeOrigin(allowed) === normalized);
+}
+
+function normalizeOrigin(value: string): string | null {
+  try {
+    const { origin } = new URL(value);
+    return origin === 'null' ? null : origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reads a JSON body of at most 64 KiB without buffering more than that, whatever the client sends,
+ * after `assertJsonRequest`.
+ */
 export async function readJson(request: Request): Promise<unknown> {
+  assertJsonRequest(request);
   const tooLarge = () => payloadTooLarge('body_too_large', `The request body is larger than ${maxJsonBytes / 1024} KiB.`);
   if (Number(request.headers.get('content-length') ?? 0) > maxJsonBytes) throw tooLarge();
   const chunks: Uint8Array[] = [];

@@ -4,6 +4,7 @@ import { findPgError } from '@/db/client';
 import { getEnv } from '@/lib/env';
 import { StorageUnavailableError } from '@/lib/storage/service';
 import { AppError, badRequest, forbidden, payloadTooLarge, serviceUnavailable, unsupportedMediaType, type FieldErrors } from './errors';
+import { logUnexpectedError } from './error-log';
 import { withRequestLog } from './request-log';
 
 type RouteContext<P> = { params: Promise<P> };
@@ -29,7 +30,7 @@ function isConnectionError(error: unknown): boolean {
   return false;
 }
 
-function toAppError(error: unknown): AppError {
+function toAppError(error: unknown, request: Request): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof StorageUnavailableError) {
     return serviceUnavailable('storage_unavailable', 'File storage is not answering right now. Please try again in a moment.');
@@ -37,7 +38,7 @@ function toAppError(error: unknown): AppError {
   if (isConnectionError(error)) {
     return serviceUnavailable('database_unavailable', 'The database is not answering right now. Please try again in a moment.');
   }
-  console.error(error);
+  logUnexpectedError(request, error);
   return new AppError(500, 'internal_error', 'Something went wrong on our side. Please try again.');
 }
 
@@ -50,7 +51,7 @@ export function route<P = Record<string, never>>(handler: RouteHandler<P>): Rout
         try {
           return await handler(request, context);
         } catch (error) {
-          return errorResponse(toAppError(error));
+          return errorResponse(toAppError(error, request));
         }
       },
       getEnv().NODE_ENV === 'test',
@@ -125,8 +126,11 @@ export async function readJson(request: Request): Promise<unknown> {
 export function fieldErrors(error: z.ZodError): FieldErrors {
   const fields: FieldErrors = {};
   for (const issue of error.issues) {
-    const name = issue.path.length > 0 ? issue.path.join('.') : '_';
-    fields[name] ??= issue.message;
+    // A bad record key is reported on its record: the key itself is the bad input.
+    const path = issue.code === 'invalid_key' ? issue.path.slice(0, -1) : issue.path;
+    const message = issue.code === 'invalid_key' ? `has a key that ${issue.issues[0]?.message ?? 'is not valid'}` : issue.message;
+    const name = path.length > 0 ? path.join('.') : '_';
+    fields[name] ??= message;
   }
   return fields;
 }

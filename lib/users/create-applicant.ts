@@ -56,7 +56,8 @@ export async function createApplicant(input: ApplicantRequest, publicOrigin: str
       if (blob) {
         const claimed = await tx
           .update(blobs)
-          .set({ state: 'attached' })
+          // The client address only served the pending-upload ceilings: not kept with the application.
+          .set({ state: 'attached', clientAddress: null })
           .where(and(eq(blobs.id, blob.id), eq(blobs.state, 'pending')))
           .returning({ id: blobs.id });
         if (claimed.length === 0) throw alreadyAttached();

@@ -73,7 +73,8 @@ export async function purgeUnattachedBlobs(olderThanHours = getEnv().UNATTACHED_
     const batch = await purgeAbandonedUploads({ limit: batchSize });
     result.abandoned += batch.purged;
     result.failed += batch.failed;
-    if (batch.examined < batchSize) break;
+    // A batch that only failed (storage down) would be examined again and again.
+    if (batch.examined < batchSize || batch.purged + batch.seen === 0) break;
   }
   if (storage instanceof DiskStorageService) {
     result.temporaryFiles = await storage.purgeTemporaryFiles(new Date(Date.now() - abandonedUploadGraceSeconds * 1000));
@@ -105,7 +106,7 @@ export async function purgeAbandonedUploads(options: { limit: number; clientAddr
     )
     .orderBy(asc(blobs.createdAt))
     .limit(options.limit);
-  const outcome = { examined: candidates.length, purged: 0, failed: 0 };
+  const outcome = { examined: candidates.length, purged: 0, seen: 0, failed: 0 };
   // A few HEAD requests at a time: enough to be quick, not enough to flood the storage.
   for (let start = 0; start < candidates.length; start += 8) {
     await Promise.all(
@@ -113,6 +114,7 @@ export async function purgeAbandonedUploads(options: { limit: number; clientAddr
         try {
           if (await storage.stat(blob.key)) {
             await db.update(blobs).set({ objectSeenAt: sql`now()` }).where(eq(blobs.id, blob.id));
+            outcome.seen += 1;
             return;
           }
           const [claimed] = await db

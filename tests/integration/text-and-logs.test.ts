@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
 import { blobs, users } from '@/db/schema';
+import { listApplicants } from '@/lib/admin/applicants';
 import { makePdf } from '../fixtures/pdf';
 import { createUser, fileRequest, presign, putObject } from '../support/api';
 import { countRows } from '../support/state';
@@ -36,6 +37,11 @@ describe('control characters are refused with the field named, never a 500', () 
     expect(result.status).toBe(422);
     expect(Object.keys(result.body.error.fields)).toContain(field);
     expect((await countRows()).users).toBe(0);
+  });
+
+  it('ignores control characters in the recruiter search rather than failing the page', async () => {
+    expect((await createUser(ada)).status).toBe(200);
+    expect((await listApplicants('\u0000ada\ud800', 1)).rows.map((row) => row.email)).toEqual(['ada@example.com']);
   });
 });
 

@@ -16,9 +16,17 @@ export const blobs = pgTable(
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
     serviceName: text('service_name').notNull(),
     state: text('state', { enum: blobStates }).notNull().default('pending'),
+    // Who asked for the upload, while it is pending (cleared on attach): pending bytes are capped
+    // per client address.
+    clientAddress: text('client_address'),
+    // When the purge found the object in storage; null: not looked for, or not there yet.
+    objectSeenAt: timestamp('object_seen_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index('blobs_state_created_at_idx').on(table.state, table.createdAt)],
+  (table) => [
+    index('blobs_state_created_at_idx').on(table.state, table.createdAt),
+    index('blobs_pending_client_address_idx').on(table.clientAddress).where(sql`${table.state} = 'pending'`),
+  ],
 );
 
 export const users = pgTable(

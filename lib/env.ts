@@ -37,6 +37,9 @@ const schema = z
     APP_URL: z.url().optional(),
     ALLOWED_ORIGINS: optionalString,
     MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(10 * MIB),
+    // Bytes presigned but not attached (storage an upload may fill), per client address and in all.
+    PENDING_UPLOAD_BYTES_PER_CLIENT: z.coerce.number().int().min(0).default(100 * MIB),
+    PENDING_UPLOAD_BYTES_TOTAL: z.coerce.number().int().min(0).default(1024 * MIB),
     UPLOAD_URL_EXPIRES_IN: seconds(300),
     DOWNLOAD_URL_EXPIRES_IN: seconds(300),
     ADMIN_PASSWORD: optionalString,
@@ -57,6 +60,11 @@ const schema = z
     if (env.UNATTACHED_BLOB_TTL_HOURS * 3600 <= env.BLOB_TOKEN_EXPIRES_IN) {
       // Otherwise the purge could delete a blob whose token can still attach it.
       ctx.addIssue({ code: 'custom', path: ['UNATTACHED_BLOB_TTL_HOURS'], message: 'must be longer than BLOB_TOKEN_EXPIRES_IN' });
+    }
+    for (const name of ['PENDING_UPLOAD_BYTES_PER_CLIENT', 'PENDING_UPLOAD_BYTES_TOTAL'] as const) {
+      if (env[name] !== 0 && env[name] < env.MAX_UPLOAD_BYTES) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'must be 0 (no ceiling) or at least MAX_UPLOAD_BYTES' });
+      }
     }
     if (env.BLOB_TOKEN_SECRET && Buffer.byteLength(env.BLOB_TOKEN_SECRET) < 32) {
       ctx.addIssue({ code: 'custom', path: ['BLOB_TOKEN_SECRET'], message: 'must be at least 32 bytes' });

@@ -50,6 +50,8 @@ const env = {
   // Every client here has the same address; the limits would be the only thing measured.
   RATE_LIMIT_DIRECT_UPLOADS: '0',
   RATE_LIMIT_USERS: '0',
+  PENDING_UPLOAD_BYTES_PER_CLIENT: '0',
+  PENDING_UPLOAD_BYTES_TOTAL: '0',
 };
 await new Promise((resolve, reject) => {
   const migrate = spawn('npx', ['tsx', '--conditions=react-server', 'db/migrate.ts'], { env, stdio: 'inherit' });

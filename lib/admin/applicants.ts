@@ -4,6 +4,7 @@ import { getDb } from '@/db/client';
 import { attachments, blobs, users } from '@/db/schema';
 import { createResumeUrl, isResumeOf } from '@/lib/blobs/resume';
 import { notFound } from '@/lib/http/errors';
+import { removeDisallowedCharacters } from '@/lib/plain-text';
 import { getStorage } from '@/lib/storage';
 
 export const applicantsPerPage = 20;
@@ -21,7 +22,8 @@ export interface ApplicantRow {
 /** Newest first, 20 a page, filtered by a search over first name, last name, full name and email. */
 export async function listApplicants(search: string, page: number): Promise<{ rows: ApplicantRow[]; total: number }> {
   const db = await getDb();
-  const term = search.trim();
+  // A NUL from the query string would be a database error (and a 500) rather than no match.
+  const term = removeDisallowedCharacters(search).trim();
   const pattern = `%${term.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
   const where = term
     ? or(

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { findPgError } from '@/db/client';
 import { getEnv } from '@/lib/env';
 import { StorageUnavailableError } from '@/lib/storage/service';
-import { AppError, badRequest, payloadTooLarge, serviceUnavailable, type FieldErrors } from './errors';
+import { AppError, badRequest, forbidden, payloadTooLarge, serviceUnavailable, unsupportedMediaType, type FieldErrors } from './errors';
+import { logUnexpectedError } from './error-log';
 import { withRequestLog } from './request-log';
 
 type RouteContext<P> = { params: Promise<P> };
@@ -29,7 +30,7 @@ function isConnectionError(error: unknown): boolean {
   return false;
 }
 
-function toAppError(error: unknown): AppError {
+function toAppError(error: unknown, request: Request): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof StorageUnavailableError) {
     return serviceUnavailable('storage_unavailable', 'File storage is not answering right now. Please try again in a moment.');
@@ -37,7 +38,7 @@ function toAppError(error: unknown): AppError {
   if (isConnectionError(error)) {
     return serviceUnavailable('database_unavailable', 'The database is not answering right now. Please try again in a moment.');
   }
-  console.error(error);
+  logUnexpectedError(request, error);
   return new AppError(500, 'internal_error', 'Something went wrong on our side. Please try again.');
 }
 
@@ -50,7 +51,7 @@ export function route<P = Record<string, never>>(handler: RouteHandler<P>): Rout
         try {
           return await handler(request, context);
         } catch (error) {
-          return errorResponse(toAppError(error));
+          return errorResponse(toAppError(error, request));
         }
       },
       getEnv().NODE_ENV === 'test',
@@ -60,8 +61,49 @@ export function route<P = Record<string, never>>(handler: RouteHandler<P>): Rout
 // The JSON endpoints take a few hundred bytes; files never come through them.
 const maxJsonBytes = 64 * 1024;
 
-/** Reads a JSON body of at most 64 KiB without buffering more than that, whatever the client sends. */
+/**
+ * A browser on another site can post to us without a CORS preflight as long as the body is not
+ * declared JSON ("simple" requests: text/plain, forms, no type): so the JSON endpoints take only
+ * `application/json`, and refuse requests a browser marks as coming from another site. Requests
+ * without those headers (curl, servers, tests) are not browsers acting for a visitor and pass.
+ */
+export function assertJsonRequest(request: Request): void {
+  const origin = request.headers.get('origin');
+  if (origin !== null) {
+    if (!isAllowedOrigin(origin, request)) {
+      throw forbidden('cross_site_request', 'Requests from other sites are not accepted. Use the application form on this site.');
+    }
+  } else if (request.headers.get('sec-fetch-site') === 'cross-site') {
+    throw forbidden('cross_site_request', 'Requests from other sites are not accepted. Use the application form on this site.');
+  }
+  const mediaType = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    throw unsupportedMediaType('unsupported_media_type', 'Send the body as JSON, with Content-Type: application/json.');
+  }
+}
+
+/** The app's own origin, or one listed in ALLOWED_ORIGINS (compared as serialized origins). */
+function isAllowedOrigin(origin: string, request: Request): boolean {
+  const normalized = normalizeOrigin(origin);
+  if (!normalized) return false;
+  return normalized === normalizeOrigin(publicOrigin(request)) || getEnv().ALLOWED_ORIGINS.some((allowed) => normalizeOrigin(allowed) === normalized);
+}
+
+function normalizeOrigin(value: string): string | null {
+  try {
+    const { origin } = new URL(value);
+    return origin === 'null' ? null : origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reads a JSON body of at most 64 KiB without buffering more than that, whatever the client sends,
+ * after `assertJsonRequest`.
+ */
 export async function readJson(request: Request): Promise<unknown> {
+  assertJsonRequest(request);
   const tooLarge = () => payloadTooLarge('body_too_large', `The request body is larger than ${maxJsonBytes / 1024} KiB.`);
   if (Number(request.headers.get('content-length') ?? 0) > maxJsonBytes) throw tooLarge();
   const chunks: Uint8Array[] = [];
@@ -84,8 +126,11 @@ export async function readJson(request: Request): Promise<unknown> {
 export function fieldErrors(error: z.ZodError): FieldErrors {
   const fields: FieldErrors = {};
   for (const issue of error.issues) {
-    const name = issue.path.length > 0 ? issue.path.join('.') : '_';
-    fields[name] ??= issue.message;
+    // A bad record key is reported on its record: the key itself is the bad input.
+    const path = issue.code === 'invalid_key' ? issue.path.slice(0, -1) : issue.path;
+    const message = issue.code === 'invalid_key' ? `has a key that ${issue.issues[0]?.message ?? 'is not valid'}` : issue.message;
+    const name = path.length > 0 ? path.join('.') : '_';
+    fields[name] ??= message;
   }
   return fields;
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, mkdir, open, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, readdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -151,6 +151,31 @@ export class DiskStorageService implements StorageService {
     } finally {
       await unlink(temporary).catch(() => undefined);
     }
+  }
+
+  /**
+   * Removes temporary files not written to since `olderThan`: an upload whose process died (crash,
+   * restart, kill) never reaches the `finally` that removes its file. Returns how many went.
+   */
+  async purgeTemporaryFiles(olderThan: Date): Promise<number> {
+    const folder = path.join(this.root, 'tmp');
+    const names = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    let removed = 0;
+    for (const name of names) {
+      const file = path.join(folder, name);
+      const info = await stat(file).catch(() => null);
+      if (!info?.isFile() || info.mtime >= olderThan) continue;
+      await unlink(file).then(
+        () => (removed += 1),
+        (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        },
+      );
+    }
+    return removed;
   }
 
   async openDownload(token: string): Promise<DiskDownload> {

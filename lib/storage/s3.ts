@@ -78,7 +78,13 @@ export class S3StorageService implements StorageService {
   async stat(key: string): Promise<StoredObject | null> {
     try {
       const head = await this.call(() => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })));
-      return { byteSize: head.ContentLength ?? 0, etag: head.ETag, checksum: checksumFromEtag(head.ETag) };
+      const encryption = head.SSECustomerAlgorithm ? 'SSE-C' : head.ServerSideEncryption;
+      return {
+        byteSize: head.ContentLength ?? 0,
+        etag: head.ETag,
+        checksum: etagIsMd5(encryption) ? checksumFromEtag(head.ETag) : undefined,
+        ...(encryption ? { encryption } : {}),
+      };
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;
@@ -117,6 +123,16 @@ export class S3StorageService implements StorageService {
       throw new StorageUnavailableError(`S3 request failed: ${(error as Error).message}`, { cause: error });
     }
   }
+}
+
+/**
+ * S3's ETag is the MD5 of the bytes for a single-part object stored plain or with SSE-S3 (AES256),
+ * but not with SSE-KMS or DSSE-KMS (which a bucket's default encryption may impose) or SSE-C. Then
+ * the MD5 was checked by S3 itself: the presigned PUT signs Content-MD5, so the uploader must send
+ * ours, and S3 refuses a body that does not match it (BadDigest).
+ */
+function etagIsMd5(encryption: string | undefined): boolean {
+  return encryption === undefined || encryption === 'AES256';
 }
 
 function isNotFound(error: unknown): boolean {

@@ -18,6 +18,8 @@ export interface StoredObject {
   /** Base64 MD5 of the stored bytes, when the storage can tell it. */
   checksum?: string;
   etag?: string;
+  /** Server-side encryption other than none, as S3 names it (`AES256`, `aws:kms`, ...). */
+  encryption?: string;
 }
 
 export interface DownloadOptions {

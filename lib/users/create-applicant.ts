@@ -25,8 +25,8 @@ const emailTaken = () =>
   });
 
 /**
- * Step 4 of the flow: verify the token and the stored bytes, then write the user and the
- * attachment in one transaction, so a failure anywhere leaves nothing behind.
+ * Step 4 of the flow: verify the token and the stored bytes, then the email, then write the user
+ * and the attachment in one transaction, so a failure anywhere leaves nothing behind.
  */
 export async function createApplicant(input: ApplicantRequest, publicOrigin: string): Promise<ApplicantResponse> {
   const db = await getDb();
@@ -34,14 +34,16 @@ export async function createApplicant(input: ApplicantRequest, publicOrigin: str
   const blobId = input.pdf ? await verifyBlobToken(input.pdf) : null;
   if (blobId) annotateRequestLog({ blob_id: blobId });
 
-  // Checked early only to spare the storage checks; the unique index is what guarantees it.
+  // The upload is verified before the email is looked at: otherwise any token, even of a file never
+  // uploaded, would tell for free whether an address has applied (409 against 422).
+  const blob = blobId ? await verifyUploadedBlob(db, storage, blobId) : null;
+
+  // Checked before the transaction for a clear answer; the unique index is what guarantees it.
   const [existing] = await db
     .select({ id: users.id })
     .from(users)
     .where(sql`lower(${users.email}) = lower(${input.email})`);
   if (existing) throw emailTaken();
-
-  const blob = blobId ? await verifyUploadedBlob(db, storage, blobId) : null;
 
   let user: User;
   try {
@@ -54,7 +56,8 @@ export async function createApplicant(input: ApplicantRequest, publicOrigin: str
       if (blob) {
         const claimed = await tx
           .update(blobs)
-          .set({ state: 'attached' })
+          // The client address only served the pending-upload ceilings: not kept with the application.
+          .set({ state: 'attached', clientAddress: null })
           .where(and(eq(blobs.id, blob.id), eq(blobs.state, 'pending')))
           .returning({ id: blobs.id });
         if (claimed.length === 0) throw alreadyAttached();

@@ -34,6 +34,8 @@ describe('configuration', () => {
     [{ MAX_UPLOAD_BYTES: 'lots' }, /MAX_UPLOAD_BYTES/],
     [{ DATABASE_URL: 'not a url' }, /DATABASE_URL/],
     [{ STORAGE_SERVICE: 'ftp' }, /STORAGE_SERVICE/],
+    [{ PENDING_UPLOAD_BYTES_PER_CLIENT: '1000' }, /PENDING_UPLOAD_BYTES_PER_CLIENT: must be 0 \(no ceiling\) or at least MAX_UPLOAD_BYTES/],
+    [{ MAX_UPLOAD_BYTES: '2000000000' }, /PENDING_UPLOAD_BYTES_TOTAL: must be 0/],
   ])('refuses %j with a message naming the variable', (source, message) => {
     expect(() => parseEnv(source)).toThrow(message);
   });

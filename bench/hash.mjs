@@ -11,7 +11,7 @@ const cryptoJsFile = path.join(repoDir, 'node_modules', 'crypto-js', 'crypto-js.
 const sparkMd5Source = readFileSync(path.join(repoDir, 'node_modules', 'spark-md5', 'spark-md5.js'), 'utf8');
 
 /**
- * Diagnosis only: the same spark-md5 loop as lib/direct-upload/checksum-worker.ts in a bare worker
+ * Diagnosis only: the same spark-md5 loop as lib/browser/direct-upload/checksum-worker.ts in a bare worker
  * (no form, no React, no module loading), with several slice sizes, to see where the time goes.
  */
 async function hashWithHarness(browser, appUrl, file, chunkSizes) {

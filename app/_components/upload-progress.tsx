@@ -68,8 +68,9 @@ export function uploadAnnouncement(state: UploadState): string {
       return `Your resume ${state.file.name} is uploaded.`;
     case 'uploading': {
       if (state.retry) return `The connection dropped. Retrying the upload (attempt ${state.retry.attempt} of ${state.retry.of})…`;
-      const quarter = Math.floor(state.fraction * 4) * 25;
-      return quarter > 0 && quarter < 100 ? `Uploading your resume: ${quarter}%` : 'Uploading your resume…';
+      // Capped at 75: the next thing to say after that is that it is uploaded.
+      const quarter = Math.min(75, Math.floor(state.fraction * 4) * 25);
+      return quarter > 0 ? `Uploading your resume: ${quarter}%` : 'Uploading your resume…';
     }
   }
 }

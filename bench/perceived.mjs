@@ -57,7 +57,13 @@ async function flow(browser, appUrl, file, script, sequence) {
     await page.waitForFunction(() => window.__bench.confirmed != null, null, { timeout: 10_000 });
     const marks = await page.evaluate(() => window.__bench);
     const put = marks.xhr.find((entry) => entry.method === 'PUT');
-    const afterSubmit = [...marks.requests, ...marks.xhr].filter((entry) => entry.start >= marks.submit).map((entry) => `${entry.method} ${new URL(entry.url, appUrl).pathname.startsWith('/api/') ? new URL(entry.url, appUrl).pathname : 'storage'}`);
+    const afterSubmit = [...marks.requests, ...marks.xhr]
+      .filter((entry) => entry.start >= marks.submit)
+      .sort((a, b) => a.start - b.start)
+      .map((entry) => {
+        const { pathname } = new URL(entry.url, appUrl);
+        return `${entry.method} ${pathname.startsWith('/api/') ? pathname : 'storage'}`;
+      });
     return {
       seconds: (marks.confirmed - marks.submit) / 1000,
       uploadDoneBeforeSubmit: put?.end != null && put.end <= marks.submit,

@@ -40,7 +40,8 @@ export function FileDropField({ file, upload, maxBytes, error, disabled, onChang
     input.current?.focus();
   };
 
-  const describedBy = ['resume-hint', file && 'resume-state', error && 'resume-error'].filter(Boolean).join(' ');
+  const showsState = file && upload.status !== 'idle' && upload.status !== 'invalid';
+  const describedBy = ['resume-hint', showsState && 'resume-state', error && 'resume-error'].filter(Boolean).join(' ');
 
   return (
     <div className="field">

@@ -6,7 +6,7 @@ const dataAccess = {
   message: 'Keep database and storage code in lib/ or db/.',
 };
 const browserOnly = {
-  group: ['@/lib/browser', '@/lib/browser/*', '**/browser/direct-upload/*'],
+  group: ['@/lib/browser', '@/lib/browser/*', '**/lib/browser/**', '../browser/**'],
   message: 'lib/browser/ is browser-only code; the server must not import it.',
 };
 // Everything in lib/ is server code except lib/browser/ and the few pure helpers listed here.

@@ -207,8 +207,9 @@ export async function dropDatabase(database) {
  * Starts `next start` with `disk` (PGlite + disk storage in a fresh folder) or `s3` (Postgres +
  * a fresh bucket). Returns { url, pid (the next-server process), env, stop() }.
  */
-export async function startApp({ storage, port, label = storage, extraEnv = {}, nodeArgs = [] }) {
-  const appDir = await appSnapshot();
+export async function startApp({ storage, port, label = storage, extraEnv = {}, nodeArgs = [], appDir: givenAppDir, sourceDir = repoDir }) {
+  // `appDir` serves another build (say, an earlier commit's); `sourceDir` is where its migrations are.
+  const appDir = givenAppDir ?? (await appSnapshot());
   const url = `http://127.0.0.1:${port}`;
   const dataDir = path.join(workDir, `data-${label}-${port}`);
   rmSync(dataDir, { recursive: true, force: true });
@@ -233,7 +234,7 @@ export async function startApp({ storage, port, label = storage, extraEnv = {}, 
     };
     const tsx = (script) =>
       execFileSync(path.join(repoDir, 'node_modules', '.bin', 'tsx'), ['--conditions=react-server', script], {
-        cwd: repoDir,
+        cwd: sourceDir,
         stdio: ['ignore', 'ignore', 'inherit'],
         env: { ...baseEnv, ...env },
       });

@@ -119,6 +119,10 @@ const server = spawn('npx', ['next', 'start', '-H', '127.0.0.1', '-p', port], {
     ...baseEnv,
     BLOB_TOKEN_SECRET: process.env.BLOB_TOKEN_SECRET ?? 'end-to-end-test-secret-0123456789-abcdefghijklmnop',
     ADMIN_PASSWORD: 'e2e-admin-password',
+    APP_URL: `http://127.0.0.1:${port}`,
+    // Next.js sets X-Forwarded-For from the socket when the client sends none; the tests that
+    // send one play the part of a proxy.
+    TRUSTED_PROXY_HOPS: '1',
     ...storageEnv,
   },
 });

@@ -23,6 +23,20 @@ test('failed sign-ins from one address are stopped with 429 and Retry-After, the
   expect(locked.headers()['set-cookie']).toBeUndefined();
 });
 
+test('the sign-in page says when sign-ins are locked, in a sentence', async ({ page }) => {
+  await page.setExtraHTTPHeaders({ 'X-Forwarded-For': `198.51.100.${210 + Math.floor(Math.random() * 40)}` });
+  await page.goto('/admin/login');
+  for (let n = 0; n < 10; n += 1) {
+    await page.getByLabel('Password').fill(`guess-${n}`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'That password is not right.' })).toBeVisible();
+  }
+  await page.getByLabel('Password').fill('e2e-admin-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: /^Too many failed sign-ins\. Please try again in \d+ seconds\.$/ })).toBeVisible();
+  await expect(page).toHaveURL(/\/admin\/login$/);
+});
+
 test('made-up X-Forwarded-For values share one bucket instead of each getting a fresh one', async ({ request }) => {
   const pdf = makePdf('forwarded');
   const body = { file: { filename: 'cv.pdf', byte_size: pdf.length, checksum: createHash('md5').update(pdf).digest('base64'), content_type: 'application/pdf', metadata: {} } };

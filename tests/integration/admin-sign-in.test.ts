@@ -100,6 +100,22 @@ describe('failed admin sign-ins are limited in the database', () => {
     expect(results.filter((result) => result.status === 429)).toHaveLength(5);
   });
 
+  it('answers the form script in JSON: 204 with the cookie, 401 for a wrong password, 429 when locked', async () => {
+    const asJson = (candidate: string) =>
+      signIn(signInRequest(new URLSearchParams({ password: candidate }).toString(), '198.51.100.50', { Accept: 'application/json' }), noParams);
+    const right = await asJson(password);
+    expect(right.status).toBe(204);
+    expect(right.headers.get('set-cookie')).toMatch(/^rd_admin=/);
+    for (let n = 0; n < 3; n += 1) {
+      const wrong = await asJson('wrong');
+      expect(wrong.status).toBe(401);
+      expect(await wrong.json()).toEqual({ error: { code: 'wrong_password', message: 'That password is not right.' } });
+    }
+    const locked = await asJson(password);
+    expect(locked.status).toBe(429);
+    expect((await locked.json()).error.message).toMatch(/^Too many failed sign-ins\. Please try again in \d+ seconds\.$/);
+  });
+
   it('refuses a sign-in body over 4 KiB before reading it, with or without Content-Length', async () => {
     const big = new URLSearchParams({ password: 'x'.repeat(5000) }).toString();
     const declared = await signIn(signInRequest(big, '198.51.100.30'), noParams);

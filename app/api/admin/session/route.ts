@@ -10,18 +10,23 @@ const maxFormBytes = 4 * 1024;
 
 /**
  * Sign in from the form at /admin/login: a session cookie and back to /admin, or back with an
- * error. Failed attempts are limited per client address and in all (429 with Retry-After).
+ * error; for the form's script (Accept: application/json), 204 or a JSON error instead of the
+ * redirects. Failed attempts are limited per client address and in all (429 with Retry-After).
  */
 export const POST = route(async (request) => {
   if (!getEnv().ADMIN_PASSWORD) throw new AppError(404, 'not_found', 'The recruiter view is not enabled (ADMIN_PASSWORD).');
   const password = (await readForm(request, maxFormBytes)).get('password');
   const attempt = await beginSignInAttempt(request);
+  const json = request.headers.get('accept')?.includes('application/json') ?? false;
   const origin = publicOrigin(request);
   if (typeof password !== 'string' || !isAdminPassword(password)) {
+    if (json) throw new AppError(401, 'wrong_password', 'That password is not right.');
     return new Response(null, { status: 303, headers: { Location: `${origin}/admin/login?error=1` } });
   }
   await attempt.succeeded();
-  return new Response(null, { status: 303, headers: { Location: `${origin}/admin`, 'Set-Cookie': await createAdminSessionCookie() } });
+  const cookie = await createAdminSessionCookie();
+  if (json) return new Response(null, { status: 204, headers: { 'Set-Cookie': cookie, 'Cache-Control': 'no-store' } });
+  return new Response(null, { status: 303, headers: { Location: `${origin}/admin`, 'Set-Cookie': cookie } });
 });
 
 /** Sign out. */

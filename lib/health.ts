@@ -32,7 +32,9 @@ async function probe(check: () => Promise<unknown>): Promise<Probe> {
  */
 export async function checkHealth(authorization: string | null) {
   const env = getEnv();
-  const detailed = authorization !== null;
+  // Only a Bearer token asks for details: Basic credentials from a proxy in front must not break
+  // the load balancer's check.
+  const detailed = /^Bearer\s/i.test(authorization ?? '');
   if (detailed) assertOperatorSecret(authorization, [env.CRON_SECRET], 'CRON_SECRET');
   const [database, storage] = await Promise.all([
     probe(async () => (await getDb()).execute(sql`select 1`)),

@@ -39,6 +39,8 @@ describe('GET /api/health', () => {
     expect(detailed.status).toBe(503);
     expect(detailed.body.checks.storage).toMatchObject({ ok: false, service: 'disk', error: expect.stringContaining('/dev/null') });
     expect((await health('', { Authorization: 'Bearer wrong' })).status).toBe(401);
+    // Basic credentials a proxy in front passes along are not a request for details.
+    expect(await health('', { Authorization: 'Basic dXNlcjpwYXNz' })).toMatchObject({ status: 503, body: result.body });
   });
 
   it('answers 503 and names the database when it cannot be reached, without the driver message or host', async () => {

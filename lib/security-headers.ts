@@ -9,6 +9,14 @@ export function storageOrigin(env: Env): string | null {
 }
 
 /**
+ * HSTS once the app is known to live on https (production with an https APP_URL): browsers then
+ * refuse plain HTTP to it for two years, so a network attacker cannot strip TLS from a later visit.
+ */
+export function strictTransportSecurity(env: Env): string | null {
+  return env.NODE_ENV === 'production' && env.APP_URL?.startsWith('https:') ? 'max-age=63072000; includeSubDomains' : null;
+}
+
+/**
  * The pages' Content-Security-Policy: scripts only from us with this response's nonce (no
  * unsafe-eval outside development), uploads only to us and the bucket, no framing.
  */

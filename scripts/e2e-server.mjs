@@ -123,6 +123,10 @@ const server = spawn('npx', ['next', 'start', '-H', '127.0.0.1', '-p', port], {
     // and address) would refuse the suite itself. The limiter is tested in tests/integration.
     RATE_LIMIT_DIRECT_UPLOADS: process.env.RATE_LIMIT_DIRECT_UPLOADS ?? '1000',
     RATE_LIMIT_USERS: process.env.RATE_LIMIT_USERS ?? '1000',
+    APP_URL: `http://127.0.0.1:${port}`,
+    // Next.js sets X-Forwarded-For from the socket when the client sends none; the tests that
+    // send one play the part of a proxy.
+    TRUSTED_PROXY_HOPS: '1',
     ...storageEnv,
   },
 });

@@ -248,6 +248,9 @@ export async function startApp({ storage, port, label = storage, extraEnv = {}, 
   env = {
     ...env,
     BLOB_TOKEN_SECRET: blobTokenSecret,
+    // Production refuses to start without it: `next start` is reached directly, and Next.js sets
+    // X-Forwarded-For from the socket when the client sends none.
+    TRUSTED_PROXY_HOPS: '1',
     MAX_UPLOAD_BYTES: String(maxUploadBytes),
     RATE_LIMIT_DIRECT_UPLOADS: '100000',
     RATE_LIMIT_USERS: '100000',

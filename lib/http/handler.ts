@@ -1,7 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
 import { findPgError } from '@/db/client';
-import { getEnv } from '@/lib/env';
+import { ConfigurationError, getEnv } from '@/lib/env';
+import { strictTransportSecurity } from '@/lib/security-headers';
 import { StorageUnavailableError } from '@/lib/storage/service';
 import { AppError, badRequest, forbidden, payloadTooLarge, serviceUnavailable, unsupportedMediaType, type FieldErrors } from './errors';
 import { logUnexpectedError } from './error-log';
@@ -42,6 +43,20 @@ function toAppError(error: unknown, request: Request): AppError {
   return new AppError(500, 'internal_error', 'Something went wrong on our side. Please try again.');
 }
 
+function withTransportSecurity(response: Response): Response {
+  const hsts = strictTransportSecurity(getEnv());
+  if (!hsts) return response;
+  try {
+    response.headers.set('Strict-Transport-Security', hsts);
+    return response;
+  } catch {
+    // Response.redirect() and fetch() answers have immutable headers: answer with a copy.
+    const copy = new Response(response.body, response);
+    copy.headers.set('Strict-Transport-Security', hsts);
+    return copy;
+  }
+}
+
 /** The one wrapper every route handler goes through: every failure becomes the JSON error shape. */
 export function route<P = Record<string, never>>(handler: RouteHandler<P>): RouteHandler<P> {
   return (request, context) =>
@@ -49,9 +64,9 @@ export function route<P = Record<string, never>>(handler: RouteHandler<P>): Rout
       request,
       async () => {
         try {
-          return await handler(request, context);
+          return withTransportSecurity(await handler(request, context));
         } catch (error) {
-          return errorResponse(toAppError(error, request));
+          return withTransportSecurity(errorResponse(toAppError(error, request)));
         }
       },
       getEnv().NODE_ENV === 'test',
@@ -136,8 +151,9 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
 }
 
 /**
- * The app's public origin for links: APP_URL when configured, else the host the client asked for
- * (Next.js rewrites `request.url` to localhost, which would make disk-service links cross-origin).
+ * The app's public origin for links: APP_URL, which production requires; in development without
+ * it, the host the client asked for (Next.js rewrites `request.url` to localhost, which would make
+ * disk-service links cross-origin).
  */
 export function publicOrigin(request: Request): string {
   return originFromHeaders(request.headers, new URL(request.url));
@@ -146,6 +162,8 @@ export function publicOrigin(request: Request): string {
 export function originFromHeaders(headers: Headers, url?: URL): string {
   const configured = getEnv().APP_URL;
   if (configured) return new URL(configured).origin;
+  // Never build links from a client-supplied Host in production (startup refuses this already).
+  if (getEnv().NODE_ENV === 'production') throw new ConfigurationError('APP_URL is required in production.');
   const host = headers.get('x-forwarded-host') ?? headers.get('host') ?? url?.host ?? 'localhost';
   const protocol = headers.get('x-forwarded-proto') ?? url?.protocol.replace(':', '') ?? 'http';
   return `${protocol}://${host}`;

@@ -68,7 +68,7 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   const db = await getDb();
-  await db.execute(sql`TRUNCATE attachments, users, blobs, rate_limits`);
+  await db.execute(sql`TRUNCATE blob_variants, attachments, users, blobs, rate_limits`);
   await rm(storageRoot, { recursive: true, force: true });
   const s3 = bucket ? inject('s3') : null;
   if (s3 && bucket) await emptyBucket(testS3Client(s3), bucket);

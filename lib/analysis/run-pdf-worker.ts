@@ -1,5 +1,6 @@
 import 'server-only';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PdfMetadata } from '@/db/schema';
 
@@ -68,9 +69,10 @@ export type WorkerOutcome = ({ ok: true; result: PdfAnalysis } | { ok: false; fa
   stats: { durationMs: number; peakRssGrowthBytes: number };
 };
 
-// A plain script outside the bundle, started by path: next build does not rewrite it, and the
-// deployment ships it (outputFileTracingIncludes in next.config.ts).
-const workerScript = path.join(process.cwd(), 'lib', 'analysis', 'pdf-worker.mjs');
+// A plain script outside the bundle, started by path. The ignore comment at `new Worker` keeps
+// next build from bundling it (PDF.js loads its own files at run time and must stay a package);
+// deployments ship it with outputFileTracingIncludes (next.config.ts).
+const workerScript = pathToFileURL(path.join(process.cwd(), 'lib', 'analysis', 'pdf-worker.mjs'));
 const MiB = 1024 * 1024;
 const memoryCheckIntervalMs = 20;
 

@@ -69,9 +69,10 @@ export type WorkerOutcome = ({ ok: true; result: PdfAnalysis } | { ok: false; fa
   stats: { durationMs: number; peakRssGrowthBytes: number };
 };
 
-// A plain script outside the bundle, started by path. The ignore comment at `new Worker` keeps
-// next build from bundling it (PDF.js loads its own files at run time and must stay a package);
-// deployments ship it with outputFileTracingIncludes (next.config.ts).
+// A plain script outside the bundle, started by URL. next build bundles `new Worker(path)` with
+// its imports (and ignores turbopackIgnore there), which would break PDF.js's own run-time loading;
+// a URL from pathToFileURL is left alone. Deployments ship the script and its packages with
+// outputFileTracingIncludes (next.config.ts).
 const workerScript = pathToFileURL(path.join(process.cwd(), 'lib', 'analysis', 'pdf-worker.mjs'));
 const MiB = 1024 * 1024;
 const memoryCheckIntervalMs = 20;

@@ -22,4 +22,5 @@ ALTER TABLE "blobs" ADD COLUMN "analysis_claimed_at" timestamp with time zone;--
 ALTER TABLE "blob_variants" ADD CONSTRAINT "blob_variants_blob_id_blobs_id_fk" FOREIGN KEY ("blob_id") REFERENCES "public"."blobs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "blob_variants_blob_name_idx" ON "blob_variants" USING btree ("blob_id","name");--> statement-breakpoint
 CREATE INDEX "blobs_search_vector_idx" ON "blobs" USING gin ("search_vector");--> statement-breakpoint
-CREATE INDEX "blobs_unanalyzed_idx" ON "blobs" USING btree ("created_at") WHERE "blobs"."state" = 'attached' and "blobs"."analyzed_at" is null;
+CREATE INDEX "blobs_unanalyzed_idx" ON "blobs" USING btree ("created_at") WHERE "blobs"."state" = 'attached' and "blobs"."analyzed_at" is null;--> statement-breakpoint
+CREATE INDEX "users_created_at_idx" ON "users" USING btree ("created_at" DESC NULLS LAST,"id" DESC NULLS LAST);

@@ -77,7 +77,8 @@ const workerScript = pathToFileURL(path.join(process.cwd(), 'lib', 'analysis', '
 const MiB = 1024 * 1024;
 const memoryCheckIntervalMs = 20;
 
-let queue: Promise<unknown> = Promise.resolve();
+// On globalThis: route bundles may each load this module, but the process has one memory to watch.
+const shared = globalThis as typeof globalThis & { __resumeDropAnalysisQueue?: Promise<unknown> };
 
 /**
  * Analyzes PDF bytes in a worker thread under the given ceilings. One analysis at a time per
@@ -85,8 +86,8 @@ let queue: Promise<unknown> = Promise.resolve();
  * take both cores of a small server from the requests.
  */
 export function runPdfWorker(bytes: Uint8Array, limits: AnalysisLimits = defaultLimits): Promise<WorkerOutcome> {
-  const run = queue.then(() => runNow(bytes, limits));
-  queue = run.catch(() => undefined);
+  const run = (shared.__resumeDropAnalysisQueue ?? Promise.resolve()).then(() => runNow(bytes, limits));
+  shared.__resumeDropAnalysisQueue = run.catch(() => undefined);
   return run;
 }
 

@@ -28,7 +28,8 @@ export function buildPageCsp(nonce: string): string {
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ''}`,
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    // Resume previews come from the bucket (a redirect to a presigned URL) when S3 is used.
+    `img-src ${["'self'", 'data:', 'blob:', storageOrigin(env)].filter(Boolean).join(' ')}`,
     "font-src 'self'",
     `connect-src ${connect}`,
     "worker-src 'self' blob:",

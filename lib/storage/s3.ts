@@ -1,4 +1,5 @@
 import 'server-only';
+import { createHash } from 'node:crypto';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -96,6 +97,19 @@ export class S3StorageService implements StorageService {
       this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=${start}-${end}` })),
     );
     return object.Body ? object.Body.transformToByteArray() : new Uint8Array();
+  }
+
+  async upload(key: string, bytes: Uint8Array, contentType: string): Promise<void> {
+    const command = new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      Body: bytes,
+      ContentType: contentType,
+      ContentLength: bytes.byteLength,
+      // The SDK sends no checksum of its own (WHEN_REQUIRED): ask the store to check this one.
+      ContentMD5: createHash('md5').update(bytes).digest('base64'),
+    });
+    await this.call(() => this.client.send(command));
   }
 
   async delete(key: string): Promise<void> {

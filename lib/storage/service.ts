@@ -36,6 +36,8 @@ export interface StorageService {
   stat(key: string): Promise<StoredObject | null>;
   /** Bytes `start` to `end`, both included, or fewer when the object is shorter. */
   readRange(key: string, start: number, end: number): Promise<Uint8Array>;
+  /** Stores bytes the server made itself (variants such as previews), replacing any object at `key`. */
+  upload(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
   delete(key: string): Promise<void>;
   getDownloadUrl(key: string, options: DownloadOptions): Promise<string>;
 }

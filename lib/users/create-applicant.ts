@@ -2,6 +2,7 @@ import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import { findPgError, getDb } from '@/db/client';
 import { attachments, blobs, users, type User } from '@/db/schema';
+import { analyzeAfterResponse } from '@/lib/analysis/analyze-after-response';
 import { verifyBlobToken } from '@/lib/blobs/blob-token';
 import { createResumeUrl, resumeAttachment } from '@/lib/blobs/resume';
 import { alreadyAttached, verifyUploadedBlob } from '@/lib/blobs/verify-upload';
@@ -74,6 +75,7 @@ export async function createApplicant(input: ApplicantRequest, publicOrigin: str
   }
 
   annotateRequestLog({ user_id: user.id });
+  if (blob) analyzeAfterResponse(blob.id);
   return {
     id: user.id,
     email: user.email,

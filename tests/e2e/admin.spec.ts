@@ -57,7 +57,7 @@ test('a recruiter signs in, finds an applicant, opens the resume and deletes the
   const cookie = (await page.context().cookies()).find((entry) => entry.name === '__Host-rd_admin');
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', secure: true, path: '/' });
 
-  await page.getByLabel('Search by name or email').fill(email);
+  await page.getByLabel('Search names, emails and resumes').fill(email);
   await page.getByRole('button', { name: 'Search' }).click();
   const rows = page.getByTestId('applicant-row');
   await expect(rows).toHaveCount(1);

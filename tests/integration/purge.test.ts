@@ -79,7 +79,14 @@ describe('purging blobs never attached', () => {
     await age(blob.id, 49);
     const response = await call('Bearer cron-secret-for-tests-0123456789');
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ purged: 1, abandoned: 0, temporaryFiles: 0, failed: 0, olderThanHours: 48 });
+    expect(await response.json()).toEqual({
+      purged: 1,
+      abandoned: 0,
+      temporaryFiles: 0,
+      failed: 0,
+      olderThanHours: 48,
+      analysis: { analyzed: 0, failed: 0, errors: 0, remaining: 0 },
+    });
     expect(await listStoredFiles()).toEqual([]);
   });
 });

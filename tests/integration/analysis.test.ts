@@ -152,6 +152,8 @@ describe('analysis of attached resumes', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       purged: 0,
+      abandoned: 0,
+      temporaryFiles: 0,
       failed: 0,
       olderThanHours: 48,
       analysis: { analyzed: 1, failed: 0, errors: 0, remaining: 0 },
@@ -256,7 +258,7 @@ describe('analysis of attached resumes', () => {
 
     const before = (await listStoredFiles()).sort();
     expect(before).toHaveLength(3);
-    expect(await purgeUnattachedBlobs()).toEqual({ purged: 1, failed: 0, olderThanHours: 48 });
+    expect(await purgeUnattachedBlobs()).toEqual({ purged: 1, abandoned: 0, temporaryFiles: 0, failed: 0, olderThanHours: 48 });
     const after = (await listStoredFiles()).sort();
     expect(after).toHaveLength(2);
     expect(after.filter((file) => file.startsWith('variants/'))).toHaveLength(1);

@@ -4,7 +4,7 @@ import { blobs } from '@/db/schema';
 import { getEnv } from '@/lib/env';
 import { formatBytes } from '@/lib/format-bytes';
 import { badRequest, unprocessable, unsupportedMediaType } from '@/lib/http/errors';
-import { annotateRequestLog } from '@/lib/http/request-log';
+import { annotateRequestLog } from '@/lib/request-context';
 import { getStorage } from '@/lib/storage';
 import type { DirectUpload } from '@/lib/storage/service';
 import { generateBlobKey } from '@/lib/storage/keys';
@@ -29,7 +29,6 @@ export interface DirectUploadResponse {
  */
 export async function createDirectUpload(
   file: DirectUploadRequestBody['file'],
-  publicOrigin: string,
   clientAddress: string,
 ): Promise<DirectUploadResponse> {
   const env = getEnv();
@@ -60,7 +59,7 @@ export async function createDirectUpload(
 
   await enforcePendingUploadCeilings(clientAddress, file.byte_size);
 
-  const storage = getStorage(publicOrigin);
+  const storage = getStorage();
   const key = generateBlobKey();
   const directUpload = await storage.createDirectUpload({
     key,

@@ -1,7 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
 import { findPgError } from '@/db/client';
-import { ConfigurationError, getEnv } from '@/lib/env';
+import { getEnv } from '@/lib/env';
+import { publicOrigin } from '@/lib/request-context';
 import { strictTransportSecurity } from '@/lib/security-headers';
 import { StorageUnavailableError } from '@/lib/storage/service';
 import { AppError, badRequest, forbidden, payloadTooLarge, serviceUnavailable, unsupportedMediaType, type FieldErrors } from './errors';
@@ -85,7 +86,7 @@ const maxJsonBytes = 64 * 1024;
 export function assertJsonRequest(request: Request): void {
   const origin = request.headers.get('origin');
   if (origin !== null) {
-    if (!isAllowedOrigin(origin, request)) {
+    if (!isAllowedOrigin(origin)) {
       throw forbidden('cross_site_request', 'Requests from other sites are not accepted. Use the application form on this site.');
     }
   } else if (request.headers.get('sec-fetch-site') === 'cross-site') {
@@ -98,10 +99,10 @@ export function assertJsonRequest(request: Request): void {
 }
 
 /** The app's own origin, or one listed in ALLOWED_ORIGINS (compared as serialized origins). */
-function isAllowedOrigin(origin: string, request: Request): boolean {
+function isAllowedOrigin(origin: string): boolean {
   const normalized = normalizeOrigin(origin);
   if (!normalized) return false;
-  return normalized === normalizeOrigin(publicOrigin(request)) || getEnv().ALLOWED_ORIGINS.some((allowed) => normalizeOrigin(allowed) === normalized);
+  return normalized === normalizeOrigin(publicOrigin()) || getEnv().ALLOWED_ORIGINS.some((allowed) => normalizeOrigin(allowed) === normalized);
 }
 
 function normalizeOrigin(value: string): string | null {
@@ -148,23 +149,4 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
     fields[name] ??= message;
   }
   return fields;
-}
-
-/**
- * The app's public origin for links: APP_URL, which production requires; in development without
- * it, the host the client asked for (Next.js rewrites `request.url` to localhost, which would make
- * disk-service links cross-origin).
- */
-export function publicOrigin(request: Request): string {
-  return originFromHeaders(request.headers, new URL(request.url));
-}
-
-export function originFromHeaders(headers: Headers, url?: URL): string {
-  const configured = getEnv().APP_URL;
-  if (configured) return new URL(configured).origin;
-  // Never build links from a client-supplied Host in production (startup refuses this already).
-  if (getEnv().NODE_ENV === 'production') throw new ConfigurationError('APP_URL is required in production.');
-  const host = headers.get('x-forwarded-host') ?? headers.get('host') ?? url?.host ?? 'localhost';
-  const protocol = headers.get('x-forwarded-proto') ?? url?.protocol.replace(':', '') ?? 'http';
-  return `${protocol}://${host}`;
 }

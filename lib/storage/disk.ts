@@ -7,6 +7,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { AppError, forbidden, preconditionFailed, unprocessable, unsupportedMediaType } from '@/lib/http/errors';
+import { publicOrigin } from '@/lib/request-context';
 import { signToken, TokenError, verifyToken } from '@/lib/signed-token';
 import { isValidBlobKey, parseVariantKey } from '@/lib/storage/keys';
 import type { DirectUpload, DirectUploadRequest, DownloadOptions, StorageService, StoredObject } from './service';
@@ -39,7 +40,7 @@ export class DiskStorageService implements StorageService {
   readonly name = 'disk' as const;
   private readonly root: string;
 
-  constructor(root: string, private readonly publicOrigin: string) {
+  constructor(root: string) {
     this.root = path.resolve(root);
   }
 
@@ -55,15 +56,20 @@ export class DiskStorageService implements StorageService {
   }
 
   async createDirectUpload(request: DirectUploadRequest): Promise<DirectUpload> {
+    const { token, headers } = await this.signUpload(request);
+    return { url: `${publicOrigin()}/api/storage/disk/${token}`, headers };
+  }
+
+  /** The upload's token and headers, without a URL: for a caller that hands them to `receiveUpload`. */
+  async signUpload(request: DirectUploadRequest): Promise<{ token: string; headers: Record<string, string> }> {
     const claims: DiskUploadClaims = {
       key: request.key,
       contentType: request.contentType,
       byteSize: request.byteSize,
       checksum: request.checksum,
     };
-    const token = await signToken('disk_upload', { ...claims }, request.expiresIn);
     return {
-      url: `${this.publicOrigin}/api/storage/disk/${token}`,
+      token: await signToken('disk_upload', { ...claims }, request.expiresIn),
       headers: { 'Content-Type': request.contentType, 'Content-MD5': request.checksum, 'If-None-Match': '*' },
     };
   }
@@ -121,7 +127,7 @@ export class DiskStorageService implements StorageService {
       disposition: options.disposition,
     };
     const token = await signToken('disk_download', { ...claims }, options.expiresIn);
-    return `${this.publicOrigin}/api/storage/disk/${token}`;
+    return `${publicOrigin()}/api/storage/disk/${token}`;
   }
 
   /**

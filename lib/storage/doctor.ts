@@ -6,7 +6,7 @@ import { getS3Connection, getStorage } from '@/lib/storage';
 import { directUploadCorsHeaders, readCorsRules } from './cors';
 import { DiskStorageService } from './disk';
 import { generateBlobKey } from './keys';
-import type { StorageService } from './service';
+import type { DirectUpload, DirectUploadRequest, StorageService } from './service';
 
 export interface CheckResult {
   name: string;
@@ -20,7 +20,7 @@ const maxSkewSeconds = 300;
 
 /** Everything a direct upload needs from the configured storage, each with the likely fix. */
 export async function checkStorage(env: Env): Promise<CheckResult[]> {
-  const storage = getStorage(env.APP_URL ?? 'http://localhost:3000');
+  const storage = getStorage();
   const s3 = getS3Connection();
   if (!s3) return [await checkRoundTrip(storage)];
 
@@ -170,8 +170,8 @@ async function checkRoundTrip(storage: StorageService, origin?: string): Promise
   const byte = randomBytes(1);
   const checksum = createHash('md5').update(byte).digest('base64');
   try {
-    const { url, headers } = await storage.createDirectUpload({ key, contentType: 'application/pdf', byteSize: 1, checksum, expiresIn: 60 });
-    const put = await putProbe(storage, url, headers, byte, origin);
+    const upload = { key, contentType: 'application/pdf', byteSize: 1, checksum, expiresIn: 60 };
+    const put = storage instanceof DiskStorageService ? await putDiskProbe(storage, upload, byte) : await putProbe(await storage.createDirectUpload(upload), byte, origin);
     if (!put.ok) {
       return { name, status: 'fail', message: `The presigned PUT was refused (${put.detail}).`, fix: 'See the checks above; for S3 the key needs s3:PutObject on the bucket.' };
     }
@@ -196,17 +196,14 @@ async function checkRoundTrip(storage: StorageService, origin?: string): Promise
   }
 }
 
-async function putProbe(storage: StorageService, url: string, headers: Record<string, string>, body: Buffer, origin?: string) {
-  if (storage instanceof DiskStorageService) {
-    // The disk service's URL points at this app, which may not be running: call its handler directly.
-    const token = url.slice(url.lastIndexOf('/') + 1);
-    await storage.receiveUpload(
-      token,
-      new Headers({ ...headers, 'content-length': String(body.length) }),
-      new Blob([new Uint8Array(body)]).stream(),
-    );
-    return { ok: true, detail: '' };
-  }
+/** The disk service's URL points at this app, which may not be running: its handler takes the token directly. */
+async function putDiskProbe(storage: DiskStorageService, upload: DirectUploadRequest, body: Buffer) {
+  const { token, headers } = await storage.signUpload(upload);
+  await storage.receiveUpload(token, new Headers({ ...headers, 'content-length': String(body.length) }), new Blob([new Uint8Array(body)]).stream());
+  return { ok: true, detail: '' };
+}
+
+async function putProbe({ url, headers }: DirectUpload, body: Buffer, origin?: string) {
   const response = await fetch(url, { method: 'PUT', headers: origin ? { ...headers, Origin: origin } : headers, body: new Uint8Array(body) });
   const code = /<Code>([^<]+)<\/Code>/.exec(await response.text())?.[1];
   return { ok: response.ok, detail: `HTTP ${response.status}${code ? ` ${code}` : ''}` };

@@ -7,7 +7,7 @@ import { verifyBlobToken } from '@/lib/blobs/blob-token';
 import { createResumeUrl, resumeAttachment } from '@/lib/blobs/resume';
 import { alreadyAttached, verifyUploadedBlob } from '@/lib/blobs/verify-upload';
 import { conflict } from '@/lib/http/errors';
-import { annotateRequestLog } from '@/lib/http/request-log';
+import { annotateRequestLog } from '@/lib/request-context';
 import { getStorage } from '@/lib/storage';
 import type { ApplicantRequest } from './applicant-request';
 
@@ -29,9 +29,9 @@ const emailTaken = () =>
  * Step 4 of the flow: verify the token and the stored bytes, then the email, then write the user
  * and the attachment in one transaction, so a failure anywhere leaves nothing behind.
  */
-export async function createApplicant(input: ApplicantRequest, publicOrigin: string): Promise<ApplicantResponse> {
+export async function createApplicant(input: ApplicantRequest): Promise<ApplicantResponse> {
   const db = await getDb();
-  const storage = getStorage(publicOrigin);
+  const storage = getStorage();
   const blobId = input.pdf ? await verifyBlobToken(input.pdf) : null;
   if (blobId) annotateRequestLog({ blob_id: blobId });
 

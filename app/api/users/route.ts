@@ -1,5 +1,5 @@
 import { unprocessable } from '@/lib/http/errors';
-import { fieldErrors, publicOrigin, readJson, route } from '@/lib/http/handler';
+import { fieldErrors, readJson, route } from '@/lib/http/handler';
 import { enforceRateLimit } from '@/lib/http/rate-limit';
 import { applicantRequestSchema } from '@/lib/users/applicant-request';
 import { createConfirmationPath } from '@/lib/users/confirmation-link';
@@ -13,7 +13,7 @@ export const POST = route(async (request) => {
   if (!parsed.success) {
     throw unprocessable('validation_failed', 'Some fields need your attention.', fieldErrors(parsed.error));
   }
-  const applicant = await createApplicant(parsed.data, publicOrigin(request));
+  const applicant = await createApplicant(parsed.data);
   // The body keeps the tutorial's exact shape; the applicant's own page travels in a header.
   const confirmation = await createConfirmationPath(applicant.id);
   return Response.json(applicant, { headers: { 'Cache-Control': 'no-store', 'Confirmation-Location': confirmation } });

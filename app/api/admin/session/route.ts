@@ -2,8 +2,9 @@ import { beginSignInAttempt } from '@/lib/admin/sign-in-limit';
 import { clearAdminSessionCookie, createAdminSessionCookie, isAdminPassword } from '@/lib/admin/session';
 import { getEnv } from '@/lib/env';
 import { AppError } from '@/lib/http/errors';
-import { publicOrigin, route } from '@/lib/http/handler';
+import { route } from '@/lib/http/handler';
 import { readForm } from '@/lib/http/read-form';
+import { publicOrigin } from '@/lib/request-context';
 
 // The form holds one password field; nothing larger is read.
 const maxFormBytes = 4 * 1024;
@@ -18,7 +19,7 @@ export const POST = route(async (request) => {
   const password = (await readForm(request, maxFormBytes)).get('password');
   const attempt = await beginSignInAttempt(request);
   const json = request.headers.get('accept')?.includes('application/json') ?? false;
-  const origin = publicOrigin(request);
+  const origin = publicOrigin();
   if (typeof password !== 'string' || !isAdminPassword(password)) {
     if (json) throw new AppError(401, 'wrong_password', 'That password is not right.');
     return new Response(null, { status: 303, headers: { Location: `${origin}/admin/login?error=1` } });

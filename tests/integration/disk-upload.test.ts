@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { getEnv } from '@/lib/env';
 import { signToken } from '@/lib/signed-token';
+import { checkStorage } from '@/lib/storage/doctor';
 import { makePdf } from '../fixtures/pdf';
 import { applyWithResume, fileRequest, getObject, md5, origin, presign, putObject } from '../support/api';
 import { listStoredFiles } from '../support/state';
@@ -103,5 +105,14 @@ describe('PUT /api/storage/disk/[token]', () => {
     const { url, headers } = await signedUpload(pdf);
     await putObject(url, headers, pdf);
     expect((await getObject(url)).status).toBe(403);
+  });
+});
+
+describe('storage:check on the disk service', () => {
+  it('round-trips a probe outside any request, with no APP_URL to build links from', async () => {
+    expect(getEnv().APP_URL).toBeUndefined();
+    const results = await checkStorage(getEnv());
+    expect(results).toEqual([expect.objectContaining({ name: 'round-trip', status: 'pass' })]);
+    expect(await listStoredFiles()).toEqual([]);
   });
 });

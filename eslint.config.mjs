@@ -27,6 +27,14 @@ const config = [
     },
   },
   {
+    // A throw site names an error code (lib/contract/error-codes.ts); the status comes from the table.
+    files: ['**/*.{ts,tsx}'],
+    ignores: ['lib/http/errors.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='AppError']", message: 'Throw appError(code, …): the status comes from the error table.' }],
+    },
+  },
+  {
     // Tests read arbitrary JSON bodies.
     files: ['tests/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

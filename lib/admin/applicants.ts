@@ -4,7 +4,7 @@ import { getDb } from '@/db/client';
 import { attachments, blobs, blobVariants, searchConfig, users } from '@/db/schema';
 import { createResumeUrl, isResumeOf } from '@/lib/blobs/resume';
 import { getEnv } from '@/lib/env';
-import { notFound } from '@/lib/http/errors';
+import { appError } from '@/lib/http/errors';
 import { removeDisallowedCharacters } from '@/lib/plain-text';
 import { getStorage } from '@/lib/storage';
 import { variantKeysOf } from '@/lib/storage/keys';
@@ -187,7 +187,7 @@ async function findResume(userId: string) {
 /** A fresh short-lived URL for an applicant's resume, made only when someone asks for it. */
 export async function createResumeUrlFor(userId: string): Promise<string> {
   const resume = await findResume(userId);
-  if (!resume) throw notFound('not_found', 'This applicant has no resume.');
+  if (!resume) throw appError('not_found', { message: 'This applicant has no resume.' });
   return createResumeUrl(getStorage(), resume.blob);
 }
 
@@ -200,7 +200,7 @@ export async function createPreviewUrlFor(userId: string): Promise<string> {
     .innerJoin(blobs, eq(blobs.id, attachments.blobId))
     .innerJoin(blobVariants, and(eq(blobVariants.blobId, blobs.id), eq(blobVariants.name, 'preview')))
     .where(isResumeOf(userId));
-  if (!preview) throw notFound('not_found', 'This applicant has no resume preview.');
+  if (!preview) throw appError('not_found', { message: 'This applicant has no resume preview.' });
   return getStorage().getDownloadUrl(preview.key, {
     filename: `${preview.filename.replace(/\.pdf$/i, '')} (page 1).${preview.contentType.split('/')[1] ?? 'img'}`,
     contentType: preview.contentType,
@@ -223,7 +223,7 @@ export async function deleteApplicant(userId: string): Promise<void> {
     }
     return tx.delete(users).where(eq(users.id, userId)).returning({ id: users.id });
   });
-  if (deleted.length === 0) throw notFound('not_found', 'This applicant does not exist.');
+  if (deleted.length === 0) throw appError('not_found');
   // After the commit: a failed object delete leaves an unreferenced object, never a dangling row.
   if (resume) {
     const storage = getStorage();

@@ -5,7 +5,7 @@ import { getEnv } from '@/lib/env';
 import { publicOrigin } from '@/lib/request-context';
 import { strictTransportSecurity } from '@/lib/security-headers';
 import { StorageUnavailableError } from '@/lib/storage/service';
-import { AppError, badRequest, forbidden, payloadTooLarge, serviceUnavailable, unsupportedMediaType, type FieldErrors } from './errors';
+import { appError, AppError, type FieldErrors } from './errors';
 import { logUnexpectedError } from './error-log';
 import { withRequestLog } from './request-log';
 
@@ -35,13 +35,13 @@ function isConnectionError(error: unknown): boolean {
 function toAppError(error: unknown, request: Request): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof StorageUnavailableError) {
-    return serviceUnavailable('storage_unavailable', 'File storage is not answering right now. Please try again in a moment.');
+    return appError('storage_unavailable');
   }
   if (isConnectionError(error)) {
-    return serviceUnavailable('database_unavailable', 'The database is not answering right now. Please try again in a moment.');
+    return appError('database_unavailable');
   }
   logUnexpectedError(request, error);
-  return new AppError(500, 'internal_error', 'Something went wrong on our side. Please try again.');
+  return appError('internal_error');
 }
 
 function withTransportSecurity(response: Response): Response {
@@ -87,14 +87,14 @@ export function assertJsonRequest(request: Request): void {
   const origin = request.headers.get('origin');
   if (origin !== null) {
     if (!isAllowedOrigin(origin)) {
-      throw forbidden('cross_site_request', 'Requests from other sites are not accepted. Use the application form on this site.');
+      throw appError('cross_site_request');
     }
   } else if (request.headers.get('sec-fetch-site') === 'cross-site') {
-    throw forbidden('cross_site_request', 'Requests from other sites are not accepted. Use the application form on this site.');
+    throw appError('cross_site_request');
   }
   const mediaType = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (mediaType !== 'application/json') {
-    throw unsupportedMediaType('unsupported_media_type', 'Send the body as JSON, with Content-Type: application/json.');
+    throw appError('unsupported_media_type');
   }
 }
 
@@ -120,7 +120,7 @@ function normalizeOrigin(value: string): string | null {
  */
 export async function readJson(request: Request): Promise<unknown> {
   assertJsonRequest(request);
-  const tooLarge = () => payloadTooLarge('body_too_large', `The request body is larger than ${maxJsonBytes / 1024} KiB.`);
+  const tooLarge = () => appError('body_too_large', { message: `The request body is larger than ${maxJsonBytes / 1024} KiB.` });
   if (Number(request.headers.get('content-length') ?? 0) > maxJsonBytes) throw tooLarge();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -135,7 +135,7 @@ export async function readJson(request: Request): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw badRequest('malformed_json', 'The request body is not valid JSON.');
+    throw appError('malformed_json');
   }
 }
 

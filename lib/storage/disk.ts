@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { AppError, forbidden, preconditionFailed, unprocessable, unsupportedMediaType } from '@/lib/http/errors';
+import { appError, AppError } from '@/lib/http/errors';
 import { publicOrigin } from '@/lib/request-context';
 import { signToken, TokenError, verifyToken } from '@/lib/signed-token';
 import { isValidBlobKey, parseVariantKey } from '@/lib/storage/keys';
@@ -138,19 +138,19 @@ export class DiskStorageService implements StorageService {
     const claims = await verifyClaims<DiskUploadClaims>('disk_upload', token);
     const contentType = headers.get('content-type');
     if (contentType !== claims.contentType) {
-      throw unsupportedMediaType('content_type_mismatch', `This upload URL only accepts Content-Type ${claims.contentType}.`);
+      throw appError('content_type_mismatch', { message: `This upload URL only accepts Content-Type ${claims.contentType}.` });
     }
     const contentMd5 = headers.get('content-md5');
     if (contentMd5 !== null && contentMd5 !== claims.checksum) {
-      throw unprocessable('checksum_mismatch', 'The Content-MD5 header does not match the checksum this upload was signed for.');
+      throw appError('checksum_mismatch', { message: 'The Content-MD5 header does not match the checksum this upload was signed for.' });
     }
     const contentLength = headers.get('content-length');
     if (contentLength !== null && Number(contentLength) !== claims.byteSize) {
-      throw unprocessable('length_mismatch', `This upload URL only accepts exactly ${claims.byteSize} bytes.`);
+      throw appError('length_mismatch', { message: `This upload URL only accepts exactly ${claims.byteSize} bytes.` });
     }
     const destination = this.pathFor(claims.key);
     if (await exists(destination)) {
-      throw preconditionFailed('already_uploaded', 'This file has already been uploaded; an upload URL cannot overwrite it.');
+      throw appError('already_uploaded');
     }
 
     const temporaryFolder = path.join(this.root, 'tmp');
@@ -159,16 +159,16 @@ export class DiskStorageService implements StorageService {
     try {
       const { byteSize, checksum } = await writeHashed(body, temporary, claims.byteSize);
       if (byteSize !== claims.byteSize) {
-        throw unprocessable('length_mismatch', `Received ${byteSize} bytes; this upload was signed for ${claims.byteSize}.`);
+        throw appError('length_mismatch', { message: `Received ${byteSize} bytes; this upload was signed for ${claims.byteSize}.` });
       }
       if (checksum !== claims.checksum) {
-        throw unprocessable('checksum_mismatch', 'The uploaded bytes do not match the checksum this upload was signed for.');
+        throw appError('checksum_mismatch');
       }
       await mkdir(path.dirname(destination), { recursive: true });
       // link() refuses an existing destination atomically, which is what If-None-Match: * means.
       await link(temporary, destination).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'EEXIST') {
-          throw preconditionFailed('already_uploaded', 'This file has already been uploaded; an upload URL cannot overwrite it.');
+          throw appError('already_uploaded');
         }
         throw error;
       });
@@ -205,7 +205,7 @@ export class DiskStorageService implements StorageService {
   async openDownload(token: string): Promise<DiskDownload> {
     const claims = await verifyClaims<DiskDownloadClaims>('disk_download', token);
     const handle = await open(this.pathFor(claims.key), 'r').catch(() => null);
-    if (!handle) throw new AppError(404, 'not_found', 'This file does not exist any more.');
+    if (!handle) throw appError('not_found', { message: 'This file does not exist any more.' });
     const { size } = await handle.stat();
     return { stream: streamFile(handle), byteSize: size, claims };
   }
@@ -238,9 +238,9 @@ async function verifyClaims<T>(purpose: 'disk_upload' | 'disk_download', token: 
     return (await verifyToken(purpose, token)) as T;
   } catch (error) {
     if (error instanceof TokenError && error.reason === 'expired') {
-      throw forbidden('url_expired', 'This link has expired. Start again to get a fresh one.');
+      throw appError('url_expired');
     }
-    throw forbidden('invalid_signature', 'This link is not valid.');
+    throw appError('invalid_signature');
   }
 }
 
@@ -262,7 +262,7 @@ async function writeHashed(
     transform(chunk: Buffer, _encoding, callback) {
       byteSize += chunk.length;
       if (byteSize > limit) {
-        callback(unprocessable('length_mismatch', `The body is longer than the ${limit} bytes this upload was signed for.`));
+        callback(appError('length_mismatch', { message: `The body is longer than the ${limit} bytes this upload was signed for.` }));
         return;
       }
       hash.update(chunk);
@@ -274,7 +274,7 @@ async function writeHashed(
     await pipeline(source, meter, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw new AppError(400, 'upload_interrupted', 'The upload was interrupted before all its bytes arrived. Please try again.');
+    throw appError('upload_interrupted');
   }
   return { byteSize, checksum: hash.digest('base64') };
 }

@@ -6,7 +6,7 @@ import { analyzeAfterResponse } from '@/lib/analysis/analyze-after-response';
 import { verifyBlobToken } from '@/lib/blobs/blob-token';
 import { createResumeUrl, resumeAttachment } from '@/lib/blobs/resume';
 import { alreadyAttached, verifyUploadedBlob } from '@/lib/blobs/verify-upload';
-import { conflict } from '@/lib/http/errors';
+import { appError } from '@/lib/http/errors';
 import { annotateRequestLog } from '@/lib/request-context';
 import { getStorage } from '@/lib/storage';
 import type { ApplicantRequest } from './applicant-request';
@@ -21,9 +21,7 @@ export interface ApplicantResponse {
 }
 
 const emailTaken = () =>
-  conflict('email_taken', 'An application with this email address already exists.', {
-    email: 'This email address has already applied.',
-  });
+  appError('email_taken', { fields: { email: 'This email address has already applied.' } });
 
 /**
  * Step 4 of the flow: verify the token and the stored bytes, then the email, then write the user

@@ -1,7 +1,7 @@
 import { createDirectUpload } from '@/lib/blobs/create-direct-upload';
 import { directUploadRequestSchema } from '@/lib/blobs/direct-upload-request';
 import { getEnv } from '@/lib/env';
-import { badRequest } from '@/lib/http/errors';
+import { appError } from '@/lib/http/errors';
 import { fieldErrors, readJson, route } from '@/lib/http/handler';
 import { clientAddress, enforceRateLimit } from '@/lib/http/rate-limit';
 
@@ -11,7 +11,7 @@ export const POST = route(async (request) => {
   await enforceRateLimit(request, 'direct-uploads');
   const parsed = directUploadRequestSchema.safeParse(body);
   if (!parsed.success) {
-    throw badRequest('invalid_request', 'The upload request is missing fields or has fields of the wrong type.', fieldErrors(parsed.error));
+    throw appError('invalid_request', { message: 'The upload request is missing fields or has fields of the wrong type.', fields: fieldErrors(parsed.error) });
   }
   const result = await createDirectUpload(parsed.data.file, clientAddress(request, getEnv().TRUSTED_PROXY_HOPS));
   return Response.json(result, { headers: { 'Cache-Control': 'no-store' } });

@@ -1,4 +1,4 @@
-import { unprocessable } from '@/lib/http/errors';
+import { appError } from '@/lib/http/errors';
 import { fieldErrors, readJson, route } from '@/lib/http/handler';
 import { enforceRateLimit } from '@/lib/http/rate-limit';
 import { applicantRequestSchema } from '@/lib/users/applicant-request';
@@ -11,7 +11,7 @@ export const POST = route(async (request) => {
   await enforceRateLimit(request, 'users');
   const parsed = applicantRequestSchema.safeParse(body);
   if (!parsed.success) {
-    throw unprocessable('validation_failed', 'Some fields need your attention.', fieldErrors(parsed.error));
+    throw appError('validation_failed', { fields: fieldErrors(parsed.error) });
   }
   const applicant = await createApplicant(parsed.data);
   // The body keeps the tutorial's exact shape; the applicant's own page travels in a header.

@@ -1,4 +1,4 @@
-import { AppError } from '@/lib/http/errors';
+import { appError } from '@/lib/http/errors';
 import { route } from '@/lib/http/handler';
 import { getDiskStorage } from '@/lib/storage';
 import { buildContentDisposition } from '@/lib/storage/content-disposition';
@@ -7,7 +7,7 @@ type Params = { token: string };
 
 function diskStorage() {
   const storage = getDiskStorage();
-  if (!storage) throw new AppError(404, 'not_found', 'The disk storage service is not enabled.');
+  if (!storage) throw appError('not_found', { message: 'The disk storage service is not enabled.' });
   return storage;
 }
 

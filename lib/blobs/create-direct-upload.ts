@@ -6,10 +6,9 @@ import { formatBytes } from '@/lib/format-bytes';
 import { appError } from '@/lib/http/errors';
 import { annotateRequestLog } from '@/lib/request-context';
 import { getStorage } from '@/lib/storage';
-import type { DirectUpload } from '@/lib/storage/service';
 import { generateBlobKey } from '@/lib/storage/keys';
 import { signBlobId } from './blob-token';
-import type { DirectUploadRequestBody } from './direct-upload-request';
+import type { DirectUploadRequestBody, DirectUploadResponse } from '@/lib/contract/direct-upload';
 import { hasPdfExtension, sanitizeFilename } from './filename';
 import { enforcePendingUploadCeilings } from './pending-uploads';
 
@@ -17,11 +16,6 @@ const acceptedContentType = 'application/pdf';
 
 // Names of the blob's own columns: metadata may not pretend to set them.
 const reservedMetadataKeys = new Set(['key', 'service_name', 'state', 'checksum', 'byte_size', 'content_type', 'filename', 'id']);
-
-export interface DirectUploadResponse {
-  direct_upload: DirectUpload;
-  blob_signed_id: string;
-}
 
 /**
  * Step 2 of the flow: check the declared file against our policy, record a pending blob under a

@@ -1,11 +1,10 @@
 import 'server-only';
-import { z } from 'zod';
 import { findPgError } from '@/db/client';
 import { getEnv } from '@/lib/env';
 import { publicOrigin } from '@/lib/request-context';
 import { strictTransportSecurity } from '@/lib/security-headers';
 import { StorageUnavailableError } from '@/lib/storage/service';
-import { appError, AppError, type FieldErrors } from './errors';
+import { appError, AppError } from './errors';
 import { logUnexpectedError } from './error-log';
 import { withRequestLog } from './request-log';
 
@@ -139,14 +138,3 @@ export async function readJson(request: Request): Promise<unknown> {
   }
 }
 
-export function fieldErrors(error: z.ZodError): FieldErrors {
-  const fields: FieldErrors = {};
-  for (const issue of error.issues) {
-    // A bad record key is reported on its record: the key itself is the bad input.
-    const path = issue.code === 'invalid_key' ? issue.path.slice(0, -1) : issue.path;
-    const message = issue.code === 'invalid_key' ? `has a key that ${issue.issues[0]?.message ?? 'is not valid'}` : issue.message;
-    const name = path.length > 0 ? path.join('.') : '_';
-    fields[name] ??= message;
-  }
-  return fields;
-}

@@ -9,16 +9,7 @@ import { alreadyAttached, verifyUploadedBlob } from '@/lib/blobs/verify-upload';
 import { appError } from '@/lib/http/errors';
 import { annotateRequestLog } from '@/lib/request-context';
 import { getStorage } from '@/lib/storage';
-import type { ApplicantRequest } from './applicant-request';
-
-export interface ApplicantResponse {
-  id: string;
-  email: string;
-  first_name: string;
-  last_name: string;
-  created_at: string;
-  resume_url: string | null;
-}
+import type { ApplicantRequest, ApplicantResponse } from '@/lib/contract/applicant';
 
 const emailTaken = () =>
   appError('email_taken', { fields: { email: 'This email address has already applied.' } });

@@ -1,8 +1,9 @@
 import { createDirectUpload } from '@/lib/blobs/create-direct-upload';
-import { directUploadRequestSchema } from '@/lib/blobs/direct-upload-request';
+import { directUploadRequestSchema } from '@/lib/contract/direct-upload';
+import { fieldErrors } from '@/lib/contract/field-errors';
 import { getEnv } from '@/lib/env';
 import { appError } from '@/lib/http/errors';
-import { fieldErrors, readJson, route } from '@/lib/http/handler';
+import { readJson, route } from '@/lib/http/handler';
 import { clientAddress, enforceRateLimit } from '@/lib/http/rate-limit';
 
 export const POST = route(async (request) => {

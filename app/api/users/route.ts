@@ -1,7 +1,8 @@
 import { appError } from '@/lib/http/errors';
-import { fieldErrors, readJson, route } from '@/lib/http/handler';
+import { readJson, route } from '@/lib/http/handler';
 import { enforceRateLimit } from '@/lib/http/rate-limit';
-import { applicantRequestSchema } from '@/lib/users/applicant-request';
+import { applicantRequestSchema } from '@/lib/contract/applicant';
+import { fieldErrors } from '@/lib/contract/field-errors';
 import { createConfirmationPath } from '@/lib/users/confirmation-link';
 import { createApplicant } from '@/lib/users/create-applicant';
 

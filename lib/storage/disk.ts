@@ -6,25 +6,31 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { z } from 'zod';
 import { appError, AppError } from '@/lib/http/errors';
 import { publicOrigin } from '@/lib/request-context';
 import { signToken, TokenError, verifyToken } from '@/lib/signed-token';
 import { isValidBlobKey, parseVariantKey } from '@/lib/storage/keys';
 import type { DirectUpload, DirectUploadRequest, DownloadOptions, StorageService, StoredObject } from './service';
 
-export interface DiskUploadClaims {
-  key: string;
-  contentType: string;
-  byteSize: number;
-  checksum: string;
-}
+// What a disk URL's token carries, checked when it comes back: a token we signed with other
+// claims (an older release, another purpose's shape) is refused, never half-read.
+const uploadClaimsSchema = z.object({
+  key: z.string().min(1),
+  contentType: z.string().min(1),
+  byteSize: z.number().int().nonnegative(),
+  checksum: z.string().min(1),
+});
 
-export interface DiskDownloadClaims {
-  key: string;
-  filename: string;
-  contentType: string;
-  disposition: 'inline' | 'attachment';
-}
+const downloadClaimsSchema = z.object({
+  key: z.string().min(1),
+  filename: z.string(),
+  contentType: z.string().min(1),
+  disposition: z.enum(['inline', 'attachment']),
+});
+
+export type DiskUploadClaims = z.infer<typeof uploadClaimsSchema>;
+export type DiskDownloadClaims = z.infer<typeof downloadClaimsSchema>;
 
 export interface DiskDownload {
   stream: ReadableStream<Uint8Array>;
@@ -135,7 +141,7 @@ export class DiskStorageService implements StorageService {
    * moved into place only if its length and MD5 are the signed ones: nothing partial is ever left.
    */
   async receiveUpload(token: string, headers: Headers, body: ReadableStream<Uint8Array> | null): Promise<void> {
-    const claims = await verifyClaims<DiskUploadClaims>('disk_upload', token);
+    const claims = await verifyClaims('disk_upload', uploadClaimsSchema, token);
     const contentType = headers.get('content-type');
     if (contentType !== claims.contentType) {
       throw appError('content_type_mismatch', { message: `This upload URL only accepts Content-Type ${claims.contentType}.` });
@@ -203,7 +209,7 @@ export class DiskStorageService implements StorageService {
   }
 
   async openDownload(token: string): Promise<DiskDownload> {
-    const claims = await verifyClaims<DiskDownloadClaims>('disk_download', token);
+    const claims = await verifyClaims('disk_download', downloadClaimsSchema, token);
     const handle = await open(this.pathFor(claims.key), 'r').catch(() => null);
     if (!handle) throw appError('not_found', { message: 'This file does not exist any more.' });
     const { size } = await handle.stat();
@@ -233,9 +239,11 @@ function streamFile(handle: FileHandle): ReadableStream<Uint8Array> {
   });
 }
 
-async function verifyClaims<T>(purpose: 'disk_upload' | 'disk_download', token: string): Promise<T> {
+async function verifyClaims<T>(purpose: 'disk_upload' | 'disk_download', schema: z.ZodType<T>, token: string): Promise<T> {
   try {
-    return (await verifyToken(purpose, token)) as T;
+    const claims = schema.safeParse(await verifyToken(purpose, token));
+    if (!claims.success) throw new TokenError('invalid');
+    return claims.data;
   } catch (error) {
     if (error instanceof TokenError && error.reason === 'expired') {
       throw appError('url_expired');

@@ -85,6 +85,22 @@ describe('PUT /api/storage/disk/[token]', () => {
     expect(await listStoredFiles()).toEqual([]);
   });
 
+  it('refuses a token we signed whose claims are not an upload’s or a download’s (403)', async () => {
+    const pdf = makePdf();
+    const { headers } = await signedUpload(pdf);
+    const claims = { key: 'a'.repeat(28), contentType: 'application/pdf', byteSize: pdf.length, checksum: md5(pdf) };
+    for (const bad of [{ ...claims, byteSize: String(pdf.length) }, { ...claims, key: undefined }, { sub: 'someone' }]) {
+      const token = await signToken('disk_upload', bad, 60);
+      const put = await putObject(`${origin}/api/storage/disk/${token}`, headers, pdf);
+      expect(put.status).toBe(403);
+      expect((await put.json()).error.code).toBe('invalid_signature');
+    }
+    const download = await signToken('disk_download', { key: 'a'.repeat(28), filename: 'x.pdf', contentType: 'application/pdf', disposition: 'open' }, 60);
+    const get = await getObject(`${origin}/api/storage/disk/${download}`);
+    expect(get.status).toBe(403);
+    expect(await listStoredFiles()).toEqual([]);
+  });
+
   it('closes cleanly when the client cancels a download, and serves the file again', async () => {
     const pdf = makePdf('Big', 1024 * 1024);
     const user = await applyWithResume(pdf, { email: 'reader@example.com', first_name: 'Re', last_name: 'Ader' });

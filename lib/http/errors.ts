@@ -1,4 +1,4 @@
-import { errorTable, type ErrorCode, type FieldErrors } from '@/lib/contract/error-codes';
+import { errorTable, isErrorCode, type ErrorCode, type FieldErrors } from '@/lib/contract/error-codes';
 
 export type { ErrorCode, FieldErrors };
 
@@ -33,4 +33,13 @@ export class AppError extends Error {
 /** The error to throw for `code`, with the table's status and, unless overridden, its message. */
 export function appError(code: ErrorCode, details?: ErrorDetails): AppError {
   return new AppError(code, details);
+}
+
+/**
+ * The code a lower layer's error answers with (`publicCode`, e.g. the storage's
+ * `storage_unavailable`), so that this layer need not know the class: its message stays in logs.
+ */
+export function publicCodeOf(error: unknown): ErrorCode | null {
+  const code = error instanceof Error && 'publicCode' in error ? error.publicCode : undefined;
+  return isErrorCode(code) ? code : null;
 }

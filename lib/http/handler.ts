@@ -3,8 +3,7 @@ import { findPgError } from '@/db/client';
 import { getEnv } from '@/lib/env';
 import { publicOrigin } from '@/lib/request-context';
 import { strictTransportSecurity } from '@/lib/security-headers';
-import { StorageUnavailableError } from '@/lib/storage/service';
-import { appError, AppError } from './errors';
+import { appError, AppError, publicCodeOf } from './errors';
 import { logUnexpectedError } from './error-log';
 import { withRequestLog } from './request-log';
 
@@ -33,9 +32,8 @@ function isConnectionError(error: unknown): boolean {
 
 function toAppError(error: unknown, request: Request): AppError {
   if (error instanceof AppError) return error;
-  if (error instanceof StorageUnavailableError) {
-    return appError('storage_unavailable');
-  }
+  const publicCode = publicCodeOf(error);
+  if (publicCode) return appError(publicCode);
   if (isConnectionError(error)) {
     return appError('database_unavailable');
   }

@@ -83,7 +83,9 @@ async function renderPreview(document, { previewWidth, maxPreviewHeight }) {
   await page.render({ canvas, canvasContext: context, viewport }).promise;
   const bytes = await canvas.encode('webp', 80);
   page.cleanup();
-  return { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), width, height, contentType: 'image/webp' };
+  // A copy in a plain ArrayBuffer: the canvas's Buffer is backed by native memory, which Node 24
+  // refuses to transfer to the parent thread ("Cannot transfer object of unsupported type").
+  return { bytes: Uint8Array.from(bytes), width, height, contentType: 'image/webp' };
 }
 
 async function analyze({ bytes, limits }) {

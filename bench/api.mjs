@@ -8,7 +8,7 @@
 // the default rate limits on and every request from its own address. Then cold starts (spawn of
 // `next start` → first 200 from POST /api/direct-uploads, 5 times) and, when .vercel/output exists,
 // the traced size of each Vercel function.
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { appSnapshot, ensureGateway, launchNext, prepareApp } from './lib/app.mjs';
@@ -268,18 +268,32 @@ export async function runApi({ duration = Number(process.env.BENCH_API_SECONDS ?
   const { checksum } = await nativeMd5(file);
 
   const floor = await runFloor({ duration, connectionCounts, port: 3400, profileDir });
+  // One target failing (a gateway that went away) does not lose the others' figures.
+  const attempt = async (target, run) => {
+    try {
+      if (target.storage === 's3') ensureGateway();
+      return await run();
+    } catch (error) {
+      log(`api ${target.name} failed: ${error.stack ?? error}`);
+      return { name: target.name, label: target.label, error: String(error.message ?? error) };
+    }
+  };
   const results = [];
   for (const target of targets) {
-    results.push(await runTarget({ target, duration, connectionCounts, port: target.port, bytes, checksum, profileDir }));
+    results.push(await attempt(target, () => runTarget({ target, duration, connectionCounts, port: target.port, bytes, checksum, profileDir })));
   }
   const cold = [];
   if (!profileDir) {
     for (const target of targets.filter((candidate) => candidate.name !== 'disk-postgres')) {
-      cold.push(await coldStarts({ target, port: target.port + 10, reps: coldReps, bytes, checksum }));
+      cold.push(await attempt(target, () => coldStarts({ target, port: target.port + 10, reps: coldReps, bytes, checksum })));
     }
   }
   const profile = profileDir
-    ? Object.fromEntries(['floor', ...targets.map((target) => target.name)].map((name) => [name, summariseProfiles(path.join(profileDir, name))]))
+    ? Object.fromEntries(
+        ['floor', ...targets.map((target) => target.name)]
+          .filter((name) => existsSync(path.join(profileDir, name)))
+          .map((name) => [name, summariseProfiles(path.join(profileDir, name))]),
+      )
     : null;
   return { gateway, duration, connectionCounts, objectBytes: bytes.length, floor, targets: results, coldStarts: cold, vercel: vercelFunctionSizes(), profile };
 }

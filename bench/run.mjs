@@ -126,6 +126,10 @@ function renderTable(all, names) {
       }
       add(floorLabel, 'RSS MB idle after start / peak at c=64 / idle at end', `${fmt(result.floor.idleAfterStartMB, 0)} / ${fmt(result.floor.runs.at(-1)?.peakRssMB, 0)} / ${fmt(result.floor.idleAtEndMB, 0)}`);
       for (const target of result.targets) {
+        if (target.error) {
+          add(`3. api ${target.label} (${when})`, 'failed', target.error.split('\n')[0]);
+          continue;
+        }
         for (const [endpoint, runs, limit] of [['POST /api/direct-uploads', target.directUploads, 1.3], ['POST /api/users', target.users, 2]]) {
           const label = `3. api ${target.label} ${endpoint} (${when})`;
           for (const run of runs) {
@@ -146,6 +150,10 @@ function renderTable(all, names) {
         );
       }
       for (const cold of result.coldStarts) {
+        if (cold.error) {
+          add(`3. api cold start ${cold.label} (${when})`, 'failed', cold.error.split('\n')[0]);
+          continue;
+        }
         add(`3. api cold start ${cold.label} (${when})`, 'spawn `next start` → first 200 from POST /api/direct-uploads, ms (median of runs)', `${fmt(cold.medianMs, 0)} (${cold.ms.map((ms) => fmt(ms, 0)).join(', ')})`, '<= 800 ms', cold.medianMs <= 800);
       }
       if (result.vercel) {

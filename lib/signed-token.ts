@@ -24,12 +24,12 @@ export async function signToken(purpose: TokenPurpose, payload: JWTPayload, expi
     .setAudience(audience)
     .setIssuedAt()
     .setExpirationTime(Math.floor(Date.now() / 1000) + expiresInSeconds)
-    .sign(getSigningKey());
+    .sign(await getSigningKey());
 }
 
 export async function verifyToken(purpose: TokenPurpose, token: string): Promise<JWTPayload> {
   try {
-    const { payload } = await jwtVerify(token, getSigningKey(), {
+    const { payload } = await jwtVerify(token, await getSigningKey(), {
       algorithms: ['HS256'],
       issuer,
       audience,

@@ -5,16 +5,20 @@ import path from 'node:path';
 import { ConfigurationError, getEnv } from '@/lib/env';
 
 const devSecretFile = path.join('.data', 'blob-token-secret');
-let cachedKey: { secret: string; key: Uint8Array } | undefined;
+let cachedKey: { secret: string; key: Promise<CryptoKey> } | undefined;
 
 /**
  * The HMAC key for blob tokens and disk-service URLs. Production must configure it; development
  * generates one into .data/ once, so that tokens survive restarts of `npm run dev`.
  */
-export function getSigningKey(): Uint8Array {
+export function getSigningKey(): Promise<CryptoKey> {
   const env = getEnv();
   const secret = env.BLOB_TOKEN_SECRET ?? readOrCreateDevSecret(env.NODE_ENV);
-  if (cachedKey?.secret !== secret) cachedKey = { secret, key: new TextEncoder().encode(secret) };
+  // Imported once: jose imports raw key bytes into WebCrypto again on every sign and verify.
+  if (cachedKey?.secret !== secret) {
+    const key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    cachedKey = { secret, key };
+  }
   return cachedKey.key;
 }
 

@@ -1,12 +1,9 @@
 import 'server-only';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 // The package's subpath: the pool helper alone, without the rest (cache, purge, websockets).
 import { attachDatabasePool } from '@vercel/functions/db-connections';
 import { Pool } from 'pg';
@@ -66,6 +63,13 @@ export async function openDatabase(env: Env): Promise<DatabaseHandle> {
     // PGlite does not create missing parent folders.
     await mkdir(path.dirname(path.resolve(env.PGLITE_DIR)), { recursive: true });
   }
+  // Loaded only when configured: PGlite is ~20 MB of WebAssembly and data that a Postgres
+  // deployment (every Vercel function) would otherwise load and carry.
+  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ]);
   const client = await PGlite.create(env.PGLITE_DIR);
   const db = drizzlePglite(client, { schema });
   const handle: DatabaseHandle = {

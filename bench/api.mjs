@@ -123,7 +123,7 @@ async function runFloor({ duration, connectionCounts, port, profileDir }) {
       runs.push(run);
       log(`api floor c=${connections}: ${run.requestsPerSecond.toFixed(0)} req/s, ${run.cpuMsPerRequest.toFixed(2)} CPU ms/request, errors ${run.errors}`);
     }
-    await sleep(2000);
+    await sleep(10_000);
     return { nextVersion: version, dir, idleAfterStartMB, idleAtEndMB: rssMB(server.pid), runs };
   } finally {
     await server.stop();
@@ -216,7 +216,8 @@ async function runTarget({ target, duration, connectionCounts, port, bytes, chec
       result.users.push(run);
       log(`api ${target.name} users c=${connections}: ${run.requestsPerSecond.toFixed(0)} req/s, ${run.cpuMsPerRequest.toFixed(2)} CPU ms/request, p99 ${run.p99} ms, errors ${run.errors}`);
     }
-    await sleep(2000);
+    // Long enough for V8's memory reducer to shrink the heap of an idle process.
+    await sleep(10_000);
     result.idleAtEndMB = rssMB(server.pid);
     return result;
   } finally {

@@ -1,6 +1,6 @@
 import 'server-only';
 import { lt, sql } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import { getDb, type Database } from '@/db/client';
 import { rateLimits } from '@/db/schema';
 import { getEnv } from '@/lib/env';
 import { AppError } from './errors';
@@ -30,11 +30,27 @@ export async function enforceRateLimit(request: Request, action: RateLimitedActi
   const limit = action === 'users' ? env.RATE_LIMIT_USERS : env.RATE_LIMIT_DIRECT_UPLOADS;
   if (limit === 0) return;
   const window = env.RATE_LIMIT_WINDOW_SECONDS;
-  const windowStart = sql`to_timestamp(floor(extract(epoch from now()) / ${window}::int) * ${window}::int)`;
   const db = await getDb();
-  const [counter] = await db
+  let hit = preparedHits.get(db);
+  if (!hit) preparedHits.set(db, (hit = prepareHit(db)));
+  const [counter] = await hit.execute({ key: `${action}:${clientAddress(request, env.TRUSTED_PROXY_HOPS)}`, window });
+  if (counter && counter.count > limit) {
+    const retryAfter = Math.max(1, Number(counter.retryAfter));
+    throw new AppError(429, 'rate_limited', `Too many attempts from your network. Please try again in ${retryAfter} seconds.`, undefined, {
+      'Retry-After': String(retryAfter),
+    });
+  }
+}
+
+// The same statement on every request: built and prepared once per database handle.
+const preparedHits = new WeakMap<Database, ReturnType<typeof prepareHit>>();
+
+function prepareHit(db: Database) {
+  const window = sql.placeholder('window');
+  const windowStart = sql`to_timestamp(floor(extract(epoch from now()) / ${window}::int) * ${window}::int)`;
+  return db
     .insert(rateLimits)
-    .values({ key: `${action}:${clientAddress(request, env.TRUSTED_PROXY_HOPS)}`, windowStart, count: 1 })
+    .values({ key: sql.placeholder('key'), windowStart, count: 1 })
     .onConflictDoUpdate({
       target: rateLimits.key,
       set: {
@@ -45,13 +61,8 @@ export async function enforceRateLimit(request: Request, action: RateLimitedActi
     .returning({
       count: rateLimits.count,
       retryAfter: sql<number>`ceil(extract(epoch from ${rateLimits.windowStart} + make_interval(secs => ${window}::int) - now()))::int`,
-    });
-  if (counter && counter.count > limit) {
-    const retryAfter = Math.max(1, Number(counter.retryAfter));
-    throw new AppError(429, 'rate_limited', `Too many attempts from your network. Please try again in ${retryAfter} seconds.`, undefined, {
-      'Retry-After': String(retryAfter),
-    });
-  }
+    })
+    .prepare('rate_limit_hit');
 }
 
 /** Counters from windows long gone; the purge job clears them. */

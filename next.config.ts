@@ -10,11 +10,6 @@ const everywhere = [
 const nextConfig: NextConfig = {
   // PGlite loads its WebAssembly and data files from its own package folder at run time.
   serverExternalPackages: ['@electric-sql/pglite'],
-  // Deployed functions (Vercel) never run PGlite: production there refuses to start without
-  // DATABASE_URL, and db/client.ts imports PGlite only when it is configured. So its ~20 MB are
-  // left out of every function's traced files. `next start` (Heroku, local) reads node_modules
-  // directly and is not affected by tracing.
-  outputFileTracingExcludes: { '/*': ['node_modules/@electric-sql/pglite/**'] },
   poweredByHeader: false,
   async headers() {
     return [

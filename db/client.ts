@@ -63,12 +63,14 @@ export async function openDatabase(env: Env): Promise<DatabaseHandle> {
     // PGlite does not create missing parent folders.
     await mkdir(path.dirname(path.resolve(env.PGLITE_DIR)), { recursive: true });
   }
-  // Loaded only when configured: PGlite is ~20 MB of WebAssembly and data that a Postgres
-  // deployment (every Vercel function) would otherwise load and carry.
+  // Loaded only when configured, from node_modules at run time: PGlite is ~20 MB of WebAssembly
+  // and data that a Postgres deployment would otherwise load, and that the bundler would trace
+  // into every Vercel function (where production refuses PGlite). The magic comments keep these
+  // imports out of the bundle and its file tracing; drizzle's pglite driver imports PGlite itself.
   const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('drizzle-orm/pglite'),
-    import('drizzle-orm/pglite/migrator'),
+    import(/* webpackIgnore: true */ /* turbopackIgnore: true */ '@electric-sql/pglite'),
+    import(/* webpackIgnore: true */ /* turbopackIgnore: true */ 'drizzle-orm/pglite'),
+    import(/* webpackIgnore: true */ /* turbopackIgnore: true */ 'drizzle-orm/pglite/migrator'),
   ]);
   const client = await PGlite.create(env.PGLITE_DIR);
   const db = drizzlePglite(client, { schema });

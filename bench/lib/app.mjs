@@ -253,6 +253,8 @@ export async function prepareApp({ storage, port, label = storage, extraEnv = {}
   env = {
     ...env,
     BLOB_TOKEN_SECRET: blobTokenSecret,
+    // Production requires an admin password of 16+ characters (and APP_URL, set above).
+    ADMIN_PASSWORD: 'benchmark-admin-password-0123456789',
     MAX_UPLOAD_BYTES: String(maxUploadBytes),
     RATE_LIMIT_DIRECT_UPLOADS: '100000',
     RATE_LIMIT_USERS: '100000',

@@ -92,6 +92,27 @@ export class S3StorageService implements StorageService {
     return object.Body ? object.Body.transformToByteArray() : new Uint8Array();
   }
 
+  async statWithHead(key: string, length: number): Promise<{ stored: StoredObject; head: Uint8Array } | null> {
+    try {
+      const object = await this.call(() =>
+        this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=0-${length - 1}` })),
+      );
+      const head = object.Body ? await object.Body.transformToByteArray() : new Uint8Array();
+      // `bytes 0-1023/4096`: the object's size. The ETag is the whole object's, not the range's.
+      const total = /\/(\d+)$/.exec(object.ContentRange ?? '')?.[1];
+      const byteSize = total === undefined ? (object.ContentLength ?? head.length) : Number(total);
+      return { stored: { byteSize, etag: object.ETag, checksum: checksumFromEtag(object.ETag) }, head: head.subarray(0, length) };
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      // An empty object has no byte 0 to range over (416): its HEAD still tells its size.
+      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 416) {
+        const stored = await this.stat(key);
+        return stored ? { stored, head: new Uint8Array() } : null;
+      }
+      throw error;
+    }
+  }
+
   async delete(key: string): Promise<void> {
     await this.call(() => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })));
   }

@@ -34,6 +34,11 @@ export interface StorageService {
   stat(key: string): Promise<StoredObject | null>;
   /** Bytes `start` to `end`, both included, or fewer when the object is shorter. */
   readRange(key: string, start: number, end: number): Promise<Uint8Array>;
+  /**
+   * `stat` and the first `length` bytes in one request, for a storage that can (S3: one ranged GET
+   * answers the size, the ETag and the bytes); callers use `stat` and `readRange` otherwise.
+   */
+  statWithHead?(key: string, length: number): Promise<{ stored: StoredObject; head: Uint8Array } | null>;
   delete(key: string): Promise<void>;
   getDownloadUrl(key: string, options: DownloadOptions): Promise<string>;
 }

@@ -45,6 +45,20 @@ describe.skipIf(s3Skipped())('S3 service against a real S3 server (Ceph RGW)', (
     expect(Buffer.from(await storage().readRange(key, 0, 1023)).equals(pdf.subarray(0, 1024))).toBe(true);
   });
 
+  it('answers size, MD5 and the first bytes in one ranged GET, and null for a missing object', async () => {
+    const pdf = makePdf('S3 one request', 4096);
+    const { key, url, headers } = await signedUpload(pdf);
+    expect((await put(url, headers, pdf)).status).toBe(200);
+    const found = await storage().statWithHead!(key, 1024);
+    expect(found?.stored).toEqual(await storage().stat(key));
+    expect(found?.stored.byteSize).toBe(pdf.length);
+    expect(Buffer.from(found!.head).equals(pdf.subarray(0, 1024))).toBe(true);
+    const whole = await storage().statWithHead!(key, pdf.length + 100);
+    expect(whole?.stored.byteSize).toBe(pdf.length);
+    expect(Buffer.from(whole!.head).equals(pdf)).toBe(true);
+    expect(await storage().statWithHead!(generateBlobKey(), 1024)).toBeNull();
+  });
+
   it('is refused by S3 when one byte of the body changes (400 BadDigest), and nothing is stored', async () => {
     const pdf = makePdf();
     const { key, url, headers } = await signedUpload(pdf);

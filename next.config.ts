@@ -7,9 +7,25 @@ const everywhere = [
   { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
 ];
 
+const analysisFiles = [
+  './lib/analysis/pdf-worker.mjs',
+  './node_modules/pdfjs-dist/package.json',
+  './node_modules/pdfjs-dist/legacy/build/pdf.mjs',
+  './node_modules/pdfjs-dist/legacy/build/pdf.worker.mjs',
+  './node_modules/pdfjs-dist/{cmaps,iccs,standard_fonts,wasm}/**',
+  './node_modules/@napi-rs/canvas*/**',
+];
+
 const nextConfig: NextConfig = {
   // PGlite loads its WebAssembly and data files from its own package folder at run time.
   serverExternalPackages: ['@electric-sql/pglite'],
+  // Resume analysis runs a plain worker script outside the bundle (lib/analysis/pdf-worker.mjs),
+  // which loads PDF.js and the canvas at run time: deployments must ship them with the routes
+  // that analyze (after attach, and the sweep).
+  outputFileTracingIncludes: {
+    '/api/users': analysisFiles,
+    '/api/cron/purge-blobs': analysisFiles,
+  },
   poweredByHeader: false,
   async headers() {
     return [

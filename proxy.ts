@@ -1,7 +1,8 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { buildPageCsp } from '@/lib/security-headers';
+import { getEnv } from '@/lib/env';
+import { buildPageCsp, strictTransportSecurity } from '@/lib/security-headers';
 
-/** Pages get a per-request CSP nonce, which Next.js puts on its own scripts. */
+/** Pages get a per-request CSP nonce, which Next.js puts on its own scripts, and HSTS on https. */
 export function proxy(request: NextRequest) {
   const nonce = btoa(crypto.randomUUID());
   const csp = buildPageCsp(nonce);
@@ -10,6 +11,8 @@ export function proxy(request: NextRequest) {
   headers.set('Content-Security-Policy', csp);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set('Content-Security-Policy', csp);
+  const hsts = strictTransportSecurity(getEnv());
+  if (hsts) response.headers.set('Strict-Transport-Security', hsts);
   return response;
 }
 

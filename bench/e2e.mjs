@@ -1,9 +1,9 @@
-// 4. End to end: from pressing submit to the confirmation for a 100 MB PDF in Chromium (S3 on the
+// 4. End to end: from choosing the file (the upload starts then; Submit is clicked at once) to the confirmation for a 100 MB PDF in Chromium (S3 on the
 // Ceph gateway + Postgres), against native MD5 of the same file + a raw `curl -T` PUT of the same
 // bytes to the same storage (a URL presigned by the same app), measured alternately in one run.
 import { execFileSync } from 'node:child_process';
 import { emptyBucket, ensureGateway, presign, startApp } from './lib/app.mjs';
-import { fillForm, launchBrowser, pageClockScript } from './lib/browser.mjs';
+import { chooseFile, fillFields, launchBrowser, pageClockScript } from './lib/browser.mjs';
 import { MB, log, makePdfFile, median, nativeMd5 } from './lib/common.mjs';
 
 const confirmationClock = () => {
@@ -22,9 +22,10 @@ async function browserFlow(browser, appUrl, file, sequence) {
     await page.addInitScript(pageClockScript);
     await page.addInitScript(confirmationClock);
     await page.goto(appUrl);
-    const person = { first: 'Bench', last: `Endtoend${sequence}`, email: `bench.e2e.${Date.now()}.${sequence}@example.com`, file };
-    await fillForm(page, person);
+    const person = { first: 'Bench', last: `Endtoend${sequence}`, email: `bench.e2e.${Date.now()}.${sequence}@example.com` };
+    await fillFields(page, person);
     await page.waitForTimeout(300);
+    await chooseFile(page, file);
     await page.getByRole('button', { name: 'Submit application' }).click();
     await page.getByRole('heading', { name: `Thanks, ${person.first} ${person.last}!` }).waitFor({ timeout: 300_000 });
     await page.waitForFunction(() => window.__bench.confirmed != null, null, { timeout: 10_000 });
@@ -33,9 +34,9 @@ async function browserFlow(browser, appUrl, file, sequence) {
     const usersRequest = marks.requests.find((entry) => entry.url.includes('/api/users'));
     const put = marks.xhr.find((entry) => entry.method === 'PUT');
     return {
-      total: (marks.confirmed - marks.submit) / 1000,
+      total: (marks.confirmed - marks.chosen) / 1000,
       phases: {
-        checkAndHash: (presignRequest.start - marks.submit) / 1000,
+        checkAndHash: (presignRequest.start - marks.chosen) / 1000,
         presign: (presignRequest.end - presignRequest.start) / 1000,
         presignToPut: (put.start - presignRequest.end) / 1000,
         // The app's onload handler starts POST /api/users before our loadend listener runs.

@@ -1,4 +1,4 @@
-// npm run bench [-- hash|server|api|e2e ...]
+// npm run bench [-- hash|server|api|e2e|perceived|analyze ...]
 // Runs the benchmarks (all by default, in that order), prints the machine and a table of ratios,
 // keeps the latest figures of each benchmark in bench/results.json and rewrites the generated
 // table of bench/RESULTS.md (between its results markers) from them.
@@ -12,8 +12,10 @@ const benchmarks = {
   server: async () => (await import('./server-cost.mjs')).runServerCost(),
   api: async () => (await import('./api.mjs')).runApi(),
   e2e: async () => (await import('./e2e.mjs')).runE2e(),
+  perceived: async () => (await import('./perceived.mjs')).runPerceived(),
+  analyze: async () => (await import('./analyze.mjs')).runAnalyze(),
 };
-const aliases = { 'server-cost': 'server', cost: 'server', 'end-to-end': 'e2e', throughput: 'api' };
+const aliases = { 'server-cost': 'server', cost: 'server', 'end-to-end': 'e2e', throughput: 'api', wait: 'perceived', analysis: 'analyze', search: 'analyze' };
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-')).map((name) => aliases[name] ?? name);
 const unknown = requested.filter((name) => !benchmarks[name]);
@@ -171,6 +173,37 @@ function renderTable(all, names) {
       add(label, 'ratio browser / (native + curl)', `${fmt(result.ratio, 2)}x`, '<= 1.1x', result.ratio <= 1.1);
       const phases = Object.entries(result.phases).map(([phase, seconds]) => `${phase} ${fmt(seconds, 2)}`).join(', ');
       add(label, 'browser phases s (medians)', phases);
+    }
+    if (name === 'analyze') {
+      for (const file of result.analysis) {
+        const label = `6. analysis ${file.name} (${when})`;
+        add(label, `${fmt(file.fileMB, 2)} MB, ${file.pages} pages → ${fmt(file.textKB, 0)} KB text, ${fmt(file.previewKB, 1)} KB preview`, '');
+        add(label, `wall time ms, worker start included (median of ${result.reps}; max)`, `${fmt(file.medianMs, 0)} (${fmt(file.maxMs, 0)})`, `< ${result.limits.timeoutMs} (ceiling)`, file.maxMs < result.limits.timeoutMs);
+        add(label, 'peak RSS growth of the process MB (worker included)', fmt(file.peakRssGrowthMB, 0), `< ${result.limits.memoryMb} (ceiling)`, file.peakRssGrowthMB < result.limits.memoryMb);
+      }
+      for (const search of result.search) {
+        const label = `6. search ${search.kind}, ${fmt(search.applicants, 0)} applicants (${when})`;
+        add(label, `admin search query p50 / p99 ms (all kinds, ${result.queryReps} runs each)`, `${fmt(search.p50, 1)} / ${fmt(search.p99, 1)}`);
+        for (const query of search.queries) {
+          add(label, `${query.label} "${query.term}": ${query.matches} matches, p50 / p99 ms`, `${fmt(query.p50, 1)} / ${fmt(query.p99, 1)}`);
+        }
+      }
+    }
+  }
+  const perceived = all.perceived;
+  if (perceived && names.includes('perceived')) {
+    const { result } = perceived;
+    const when = perceived.machine.date.slice(0, 16).replace('T', ' ');
+    for (const row of result.results) {
+      const label = `5. perceived wait, ${row.script}, ${row.sizeMB} MB (${when})`;
+      add(label, `Submit → confirmation s, this form / before (${result.baselineCommit})`, `${fmt(row.newSeconds, 3)} / ${fmt(row.oldSeconds, 3)}`);
+      if (row.script === 'types-after-choosing') {
+        const target = row.uploadDoneBeforeSubmit ? '<= 0.3 s' : 'n/a: the upload outlasts the typing';
+        add(label, 'this form: upload done before Submit; requests after Submit', `${row.uploadDoneBeforeSubmit ? 'yes' : 'no'}; ${row.requestsAfterSubmit.join(', ')}`, target, row.uploadDoneBeforeSubmit ? row.newSeconds <= 0.3 : null);
+        add(label, 'ratio this form / before', `${fmt(row.ratio, 3)}x`);
+      } else {
+        add(label, 'ratio this form / before', `${fmt(row.ratio, 3)}x`, '<= 1.05x', row.ratio <= 1.05);
+      }
     }
   }
   const profiled = all['api-profiled']?.result?.profile;

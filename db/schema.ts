@@ -1,8 +1,23 @@
-import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import { bigint, customType, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 // `purging`: claimed by the unattached-blob purge; it can no longer be attached.
 export const blobStates = ['pending', 'attached', 'purging'] as const;
+
+/** What a PDF says about itself (its Info dictionary), where present. */
+export interface PdfMetadata {
+  title?: string;
+  author?: string;
+  producer?: string;
+  creator?: string;
+  created_at?: string;
+}
+
+// Drizzle has no built-in tsvector column type.
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+// The text search configuration of the index; queries must use the same one to use it.
+export const searchConfig = 'english';
 
 export const blobs = pgTable(
   'blobs',
@@ -16,9 +31,57 @@ export const blobs = pgTable(
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
     serviceName: text('service_name').notNull(),
     state: text('state', { enum: blobStates }).notNull().default('pending'),
+    // Who asked for the upload, while it is pending (cleared on attach): pending bytes are capped
+    // per client address.
+    clientAddress: text('client_address'),
+    // When the purge found the object in storage; null: not looked for, or not there yet.
+    objectSeenAt: timestamp('object_seen_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    // Analysis, after attach (lib/analysis). `analyzed_at` is set when it ended, either way;
+    // `analysis_error` says why it failed. Still null: not analyzed yet (the sweep's work).
+    pageCount: integer('page_count'),
+    pdfMetadata: jsonb('pdf_metadata').$type<PdfMetadata>(),
+    extractedText: text('extracted_text'),
+    searchVector: tsvector('search_vector').generatedAlwaysAs(
+      (): SQL => sql`to_tsvector(${sql.raw(`'${searchConfig}'`)}, coalesce(${blobs.extractedText}, ''))`,
+    ),
+    analyzedAt: timestamp('analyzed_at', { withTimezone: true }),
+    analysisError: text('analysis_error'),
+    analysisErrorMessage: text('analysis_error_message'),
+    // A lease: whoever set it is analyzing the blob; an old one is from a process that died.
+    analysisClaimedAt: timestamp('analysis_claimed_at', { withTimezone: true }),
+  },
+  (table) => [
+    index('blobs_state_created_at_idx').on(table.state, table.createdAt),
+    index('blobs_pending_client_address_idx').on(table.clientAddress).where(sql`${table.state} = 'pending'`),
+    index('blobs_search_vector_idx').using('gin', table.searchVector),
+    index('blobs_unanalyzed_idx')
+      .on(table.createdAt)
+      .where(sql`${table.state} = 'attached' and ${table.analyzedAt} is null`),
+  ],
+);
+
+/**
+ * Derived images of a blob (only the first-page `preview` today), stored in the blob's storage
+ * service under a key derived from the blob's (lib/storage/keys.ts). The rows go with their blob;
+ * whoever deletes a blob deletes the variant objects by their derived keys.
+ */
+export const blobVariants = pgTable(
+  'blob_variants',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    blobId: uuid('blob_id')
+      .notNull()
+      .references(() => blobs.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    key: text('key').notNull().unique(),
+    contentType: text('content_type').notNull(),
+    byteSize: integer('byte_size').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index('blobs_state_created_at_idx').on(table.state, table.createdAt)],
+  (table) => [uniqueIndex('blob_variants_blob_name_idx').on(table.blobId, table.name)],
 );
 
 export const users = pgTable(
@@ -31,7 +94,11 @@ export const users = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex('users_email_lower_idx').on(sql`lower(${table.email})`)],
+  (table) => [
+    uniqueIndex('users_email_lower_idx').on(sql`lower(${table.email})`),
+    // The recruiter's list, newest first: the first page without reading every row.
+    index('users_created_at_idx').on(table.createdAt.desc(), table.id.desc()),
+  ],
 );
 
 export const attachments = pgTable(
@@ -58,4 +125,5 @@ export const rateLimits = pgTable('rate_limits', {
 });
 
 export type Blob = typeof blobs.$inferSelect;
+export type BlobVariant = typeof blobVariants.$inferSelect;
 export type User = typeof users.$inferSelect;

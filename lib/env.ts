@@ -16,6 +16,7 @@ const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     VERCEL: optionalString,
+    DYNO: optionalString,
     NEXT_PHASE: optionalString,
     DATABASE_URL: z.url().optional(),
     PGLITE_DIR: optionalString.default('.data/pglite'),
@@ -32,18 +33,27 @@ const schema = z
     RATE_LIMIT_WINDOW_SECONDS: seconds(600),
     RATE_LIMIT_DIRECT_UPLOADS: z.coerce.number().int().min(0).default(20),
     RATE_LIMIT_USERS: z.coerce.number().int().min(0).default(10),
-    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(1),
     UNATTACHED_BLOB_TTL_HOURS: z.coerce.number().positive().default(48),
     APP_URL: z.url().optional(),
     ALLOWED_ORIGINS: optionalString,
     MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(10 * MIB),
+    // Bytes presigned but not attached (storage an upload may fill), per client address and in all.
+    PENDING_UPLOAD_BYTES_PER_CLIENT: z.coerce.number().int().min(0).default(100 * MIB),
+    PENDING_UPLOAD_BYTES_TOTAL: z.coerce.number().int().min(0).default(1024 * MIB),
     UPLOAD_URL_EXPIRES_IN: seconds(300),
     DOWNLOAD_URL_EXPIRES_IN: seconds(300),
-    ADMIN_PASSWORD: optionalString,
     CRON_SECRET: optionalString,
+    // Recruiter sign-in and client addresses (issue 9): see README, Configuration.
+    ADMIN_PASSWORD: optionalString,
+    ADMIN_SIGN_IN_FAILURES: z.coerce.number().int().min(1).default(10),
+    ADMIN_SIGN_IN_FAILURES_GLOBAL: z.coerce.number().int().min(1).default(100),
+    ADMIN_SIGN_IN_WINDOW_SECONDS: seconds(900),
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).optional(),
   })
   .transform((raw) => ({
     ...raw,
+    // Heroku's router and Vercel's edge are one proxy each; elsewhere production must say.
+    TRUSTED_PROXY_HOPS: raw.TRUSTED_PROXY_HOPS ?? (raw.DYNO || raw.VERCEL || raw.NODE_ENV !== 'production' ? 1 : undefined),
     STORAGE_SERVICE: raw.STORAGE_SERVICE ?? (raw.S3_BUCKET ? 's3' : 'disk'),
     ALLOWED_ORIGINS: (raw.ALLOWED_ORIGINS ?? raw.APP_URL ?? '')
       .split(',')
@@ -58,8 +68,19 @@ const schema = z
       // Otherwise the purge could delete a blob whose token can still attach it.
       ctx.addIssue({ code: 'custom', path: ['UNATTACHED_BLOB_TTL_HOURS'], message: 'must be longer than BLOB_TOKEN_EXPIRES_IN' });
     }
+    for (const name of ['PENDING_UPLOAD_BYTES_PER_CLIENT', 'PENDING_UPLOAD_BYTES_TOTAL'] as const) {
+      if (env[name] !== 0 && env[name] < env.MAX_UPLOAD_BYTES) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'must be 0 (no ceiling) or at least MAX_UPLOAD_BYTES' });
+      }
+    }
     if (env.BLOB_TOKEN_SECRET && Buffer.byteLength(env.BLOB_TOKEN_SECRET) < 32) {
       ctx.addIssue({ code: 'custom', path: ['BLOB_TOKEN_SECRET'], message: 'must be at least 32 bytes' });
+    }
+    if (env.ADMIN_PASSWORD && Array.from(env.ADMIN_PASSWORD).length < 16) {
+      ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'must be at least 16 characters (e.g. `openssl rand -base64 24`)' });
+    }
+    if (env.APP_URL && !/^https?:$/.test(new URL(env.APP_URL).protocol)) {
+      ctx.addIssue({ code: 'custom', path: ['APP_URL'], message: 'must be an http or https origin' });
     }
   });
 
@@ -102,6 +123,14 @@ export function assertProductionReady(env: Env): void {
   const problems: string[] = [];
   if (!env.BLOB_TOKEN_SECRET) {
     problems.push('BLOB_TOKEN_SECRET is required in production (32 bytes or more, e.g. `openssl rand -base64 48`).');
+  }
+  if (!env.APP_URL) {
+    problems.push('APP_URL is required in production: the public origin (e.g. https://apply.example.com) that links are built from, never the client\'s Host header.');
+  }
+  if (env.TRUSTED_PROXY_HOPS === undefined) {
+    problems.push(
+      'TRUSTED_PROXY_HOPS is required in production outside Heroku and Vercel: the number of proxies in front of the app that append to X-Forwarded-For (1 behind one load balancer or nginx; 0 if clients reach `next start` directly, in which case every client shares one rate-limit bucket).',
+    );
   }
   if (env.VERCEL) {
     if (!env.DATABASE_URL) problems.push('DATABASE_URL is required on Vercel: PGlite keeps its data on a disk that does not survive.');

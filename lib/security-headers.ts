@@ -9,6 +9,14 @@ export function storageOrigin(env: Env): string | null {
 }
 
 /**
+ * HSTS once the app is known to live on https (production with an https APP_URL): browsers then
+ * refuse plain HTTP to it for two years, so a network attacker cannot strip TLS from a later visit.
+ */
+export function strictTransportSecurity(env: Env): string | null {
+  return env.NODE_ENV === 'production' && env.APP_URL?.startsWith('https:') ? 'max-age=63072000; includeSubDomains' : null;
+}
+
+/**
  * The pages' Content-Security-Policy: scripts only from us with this response's nonce (no
  * unsafe-eval outside development), uploads only to us and the bucket, no framing.
  */
@@ -20,7 +28,8 @@ export function buildPageCsp(nonce: string): string {
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ''}`,
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    // Resume previews come from the bucket (a redirect to a presigned URL) when S3 is used.
+    `img-src ${["'self'", 'data:', 'blob:', storageOrigin(env)].filter(Boolean).join(' ')}`,
     "font-src 'self'",
     `connect-src ${connect}`,
     "worker-src 'self' blob:",

@@ -119,6 +119,14 @@ const server = spawn('npx', ['next', 'start', '-H', '127.0.0.1', '-p', port], {
     ...baseEnv,
     BLOB_TOKEN_SECRET: process.env.BLOB_TOKEN_SECRET ?? 'end-to-end-test-secret-0123456789-abcdefghijklmnop',
     ADMIN_PASSWORD: 'e2e-admin-password',
+    // Every test comes from 127.0.0.1: the default limits (20 uploads, 10 applicants per 10 minutes
+    // and address) would refuse the suite itself. The limiter is tested in tests/integration.
+    RATE_LIMIT_DIRECT_UPLOADS: process.env.RATE_LIMIT_DIRECT_UPLOADS ?? '1000',
+    RATE_LIMIT_USERS: process.env.RATE_LIMIT_USERS ?? '1000',
+    APP_URL: `http://127.0.0.1:${port}`,
+    // Next.js sets X-Forwarded-For from the socket when the client sends none; the tests that
+    // send one play the part of a proxy.
+    TRUSTED_PROXY_HOPS: '1',
     ...storageEnv,
   },
 });

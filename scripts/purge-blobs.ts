@@ -1,4 +1,5 @@
-// npm run blobs:purge [-- --older-than-hours N]: delete blobs never attached (object and row).
+// npm run blobs:purge [-- --older-than-hours N]: delete blobs never attached (object and row),
+// abandoned uploads and leftover temporary files.
 import './cli-env';
 import { closeDb } from '@/db/client';
 import { purgeUnattachedBlobs } from '@/lib/blobs/purge-unattached';
@@ -10,7 +11,10 @@ async function main() {
   if (hours !== undefined && !(hours > 0)) throw new Error('--older-than-hours takes a positive number');
   const result = await purgeUnattachedBlobs(hours);
   await pruneRateLimits();
-  console.log(`Purged ${result.purged} unattached blob(s) older than ${result.olderThanHours} h; ${result.failed} failed.`);
+  console.log(
+    `Purged ${result.purged} unattached blob(s) older than ${result.olderThanHours} h, ${result.abandoned} abandoned upload(s) ` +
+      `and ${result.temporaryFiles} temporary file(s); ${result.failed} failed.`,
+  );
   return result.failed === 0 ? 0 : 1;
 }
 

@@ -1,23 +1,21 @@
 'use client';
 
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { AbortedError } from '@/lib/browser/direct-upload/aborted-error';
 import {
   ApiError,
   createApplicant,
-  requestDirectUpload,
   type ApplicantFields,
   type ApplicantResponse,
   type FieldErrors,
-} from '@/lib/direct-upload/api-client';
-import { checkResumeFile } from '@/lib/direct-upload/check-resume-file';
-import { AbortedError, computeChecksum } from '@/lib/direct-upload/compute-checksum';
-import { UploadError, uploadToStorage } from '@/lib/direct-upload/upload-to-storage';
+} from '@/lib/browser/direct-upload/api-client';
+import { UploadFailed, type UploadState } from '@/lib/browser/direct-upload/direct-upload';
+import { useDirectUpload } from '@/lib/browser/direct-upload/use-direct-upload';
 import { Confirmation } from './confirmation';
 import { FileDropField } from './file-drop-field';
-import { ProgressRow } from './progress-row';
 import { TextField } from './text-field';
 
-type Phase = 'idle' | 'hashing' | 'uploading' | 'saving';
+type Phase = 'idle' | 'waiting' | 'saving';
 
 const emptyFields: ApplicantFields = { first_name: '', last_name: '', email: '' };
 const fieldOrder = ['first_name', 'last_name', 'email', 'resume'] as const;
@@ -44,17 +42,35 @@ function placeServerErrors(fields: FieldErrors): FieldErrors {
   return placed;
 }
 
+function submitLabel(phase: Phase, upload: UploadState): string {
+  if (phase === 'saving') return 'Saving…';
+  if (phase === 'idle') return 'Submit application';
+  if (upload.status === 'checking') return 'Checking your file…';
+  if (upload.status === 'offline') return 'Waiting for the connection…';
+  if (upload.status === 'uploading') return `Finishing upload… ${Math.round(upload.fraction * 100)}%`;
+  return 'Submitting…';
+}
+
+/** Resolves or rejects with `promise`, or rejects with AbortedError as soon as `signal` aborts. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new AbortedError());
+    const onAbort = () => reject(new AbortedError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
   const [values, setValues] = useState<ApplicantFields>(emptyFields);
   const [file, setFile] = useState<File | null>(null);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [phase, setPhase] = useState<Phase>('idle');
-  const [hashed, setHashed] = useState(0);
-  const [uploaded, setUploaded] = useState(0);
   const [status, setStatus] = useState('');
   const [result, setResult] = useState<{ applicant: ApplicantResponse; confirmationPath: string | null; file: File } | null>(null);
-  const upload = useRef<{ file: File; signedId: string } | null>(null);
+  // The upload starts the moment a file is chosen; Submit only waits for what is left of it.
+  const { state: upload, upload: uploader } = useDirectUpload(file, { maxBytes });
   const abort = useRef<AbortController | null>(null);
   const busy = phase !== 'idle';
 
@@ -69,13 +85,10 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
     if (first) requestAnimationFrame(() => document.getElementById(first)?.focus());
   };
 
-  const chooseFile = async (chosen: File | null) => {
+  const chooseFile = (chosen: File | null) => {
     setFile(chosen);
     setFormError(null);
-    setHashed(0);
-    setUploaded(0);
-    const problem = chosen ? await checkResumeFile(chosen, maxBytes) : null;
-    setErrors(({ resume: _previous, ...rest }) => (problem ? { ...rest, resume: problem } : rest));
+    setErrors(({ resume: _previous, ...rest }) => rest);
   };
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
@@ -84,10 +97,7 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
     setFormError(null);
     const found = validateFields(values);
     if (!file) found.resume = 'Please attach your resume as a PDF.';
-    else {
-      const problem = await checkResumeFile(file, maxBytes);
-      if (problem) found.resume = problem;
-    }
+    else if (upload.status === 'invalid') found.resume = upload.message;
     setErrors(found);
     if (Object.keys(found).length > 0 || !file) {
       setStatus('Some fields need your attention.');
@@ -98,53 +108,43 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
     const controller = new AbortController();
     abort.current = controller;
     const { signal } = controller;
+    const fields = { first_name: values.first_name.trim(), last_name: values.last_name.trim(), email: values.email.trim() };
     try {
-      // A file already uploaded for this form (say the email was taken) is not sent twice.
-      let signedId = upload.current?.file === file ? upload.current.signedId : null;
-      if (!signedId) {
-        setPhase('hashing');
-        setHashed(0);
-        setUploaded(0);
-        setStatus('Checking your file…');
-        const checksum = await computeChecksum(file, { signal, onProgress: (loaded, total) => setHashed(loaded / total) });
-        setPhase('uploading');
-        setStatus('Uploading your resume…');
-        const { direct_upload, blob_signed_id } = await requestDirectUpload(file, checksum, signal);
-        await uploadToStorage(direct_upload.url, direct_upload.headers, file, {
-          signal,
-          onProgress: (loaded, total) => setUploaded(total > 0 ? loaded / total : 1),
-          onRetry: (attempt, of) => {
-            setUploaded(0);
-            setStatus(`The connection dropped. Retrying the upload (attempt ${attempt} of ${of})…`);
-          },
-        });
-        upload.current = { file, signedId: blob_signed_id };
-        signedId = blob_signed_id;
+      if (upload.status === 'error') uploader.retry();
+      if (upload.status !== 'ready') {
+        setPhase('waiting');
+        setStatus('Your application will be sent as soon as the upload finishes.');
       }
+      let ready = await unlessAborted(uploader.whenReady(), signal);
       setPhase('saving');
       setStatus('Saving your application…');
-      const { applicant, confirmationPath } = await createApplicant(
-        { first_name: values.first_name.trim(), last_name: values.last_name.trim(), email: values.email.trim() },
-        signedId,
-        signal,
-      );
+      let created;
+      try {
+        created = await createApplicant(fields, ready.signedId, signal);
+      } catch (error) {
+        // The page sat open longer than a blob token lives: upload the same file again, then send.
+        if (!(error instanceof ApiError && error.code === 'blob_token_expired')) throw error;
+        setPhase('waiting');
+        setStatus('Your upload had expired. Uploading it again…');
+        ready = await unlessAborted(uploader.refresh(), signal);
+        setPhase('saving');
+        setStatus('Saving your application…');
+        created = await createApplicant(fields, ready.signedId, signal);
+      }
       setStatus('Application received.');
-      setResult({ applicant, confirmationPath, file });
+      setResult({ ...created, file: ready.file });
     } catch (error) {
       if (error instanceof AbortedError || signal.aborted) {
-        setStatus('Upload cancelled. Your details are still here.');
-        setHashed(0);
-        setUploaded(0);
+        setStatus('Submission cancelled. Your details are still here.');
         return;
       }
-      if (error instanceof UploadError) {
-        upload.current = null;
-        setErrors({ resume: error.message });
-        setStatus(error.message);
-        focusFirstError({ resume: error.message });
+      if (error instanceof UploadFailed) {
+        setStatus('The upload failed. Your details are still here; try the upload again.');
+        requestAnimationFrame(() => document.getElementById('resume-retry')?.focus());
       } else if (error instanceof ApiError && Object.keys(error.fields).length > 0) {
         const placed = placeServerErrors(error.fields);
-        if (placed.resume) upload.current = null;
+        // The server found the stored file unusable (and deleted it): this file cannot be sent.
+        if (placed.resume) uploader.invalidate(placed.resume);
         setErrors(placed);
         setStatus(error.message);
         focusFirstError(placed);
@@ -164,16 +164,15 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
     setValues(emptyFields);
     setFile(null);
     setErrors({});
-    setHashed(0);
-    setUploaded(0);
     setStatus('');
-    upload.current = null;
   };
 
   const setField = (name: keyof ApplicantFields) => (value: string) => {
     setValues((current) => ({ ...current, [name]: value }));
     setErrors(({ [name]: _cleared, ...rest }) => rest);
   };
+
+  const resumeError = errors.resume ?? (upload.status === 'invalid' ? upload.message : undefined);
 
   return (
     <>
@@ -214,14 +213,15 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
             disabled={busy}
             onChange={setField('email')}
           />
-          <FileDropField file={file} maxBytes={maxBytes} error={errors.resume} disabled={busy} onChange={chooseFile} />
-
-          {(busy || hashed > 0) && (
-            <div className="progress" data-testid="progress">
-              <ProgressRow id="hash-progress" label="Checking file" fraction={hashed} active={phase === 'hashing'} />
-              <ProgressRow id="upload-progress" label="Uploading" fraction={uploaded} active={phase === 'uploading'} />
-            </div>
-          )}
+          <FileDropField
+            file={file}
+            upload={upload}
+            maxBytes={maxBytes}
+            error={resumeError}
+            disabled={busy}
+            onChange={chooseFile}
+            onRetry={uploader.retry}
+          />
 
           {formError && (
             <p className="form-error" role="alert">
@@ -231,7 +231,7 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
 
           <div className="actions">
             <button type="submit" className="button" disabled={busy}>
-              {phase === 'idle' ? 'Submit application' : phase === 'saving' ? 'Saving…' : 'Uploading…'}
+              {submitLabel(phase, upload)}
             </button>
             {busy && (
               <button type="button" className="button-secondary" onClick={() => abort.current?.abort()}>

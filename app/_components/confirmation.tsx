@@ -1,4 +1,4 @@
-import type { ApplicantResponse } from '@/lib/direct-upload/api-client';
+import type { ApplicantResponse } from '@/lib/browser/direct-upload/api-client';
 import { formatBytes } from '@/lib/format-bytes';
 
 interface Props {

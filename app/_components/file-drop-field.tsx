@@ -1,27 +1,47 @@
 'use client';
 
 import { useRef, useState, type DragEvent } from 'react';
+import type { UploadState } from '@/lib/browser/direct-upload/direct-upload';
 import { formatBytes } from '@/lib/format-bytes';
+import { UploadProgress, uploadAnnouncement } from './upload-progress';
 
 interface Props {
   file: File | null;
+  upload: UploadState;
   maxBytes: number;
   error?: string;
   disabled: boolean;
   onChange: (file: File | null) => void;
+  onRetry: () => void;
 }
 
-export function FileDropField({ file, maxBytes, error, disabled, onChange }: Props) {
+export function FileDropField({ file, upload, maxBytes, error, disabled, onChange, onRetry }: Props) {
   const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
+  const [removed, setRemoved] = useState<string | null>(null);
 
   const onDrop = (event: DragEvent<HTMLDivElement>) => {
     event.preventDefault();
     setDragging(false);
     if (disabled) return;
     const dropped = event.dataTransfer.files[0];
-    if (dropped) onChange(dropped);
+    if (dropped) choose(dropped);
   };
+
+  const choose = (chosen: File | null) => {
+    setRemoved(null);
+    onChange(chosen);
+  };
+
+  const remove = () => {
+    const wasRunning = upload.status === 'checking' || upload.status === 'uploading' || upload.status === 'offline';
+    setRemoved(wasRunning ? 'File removed; its upload was cancelled.' : 'File removed.');
+    onChange(null);
+    input.current?.focus();
+  };
+
+  const showsState = file && upload.status !== 'idle' && upload.status !== 'invalid';
+  const describedBy = ['resume-hint', showsState && 'resume-state', error && 'resume-error'].filter(Boolean).join(' ');
 
   return (
     <div className="field">
@@ -31,6 +51,7 @@ export function FileDropField({ file, maxBytes, error, disabled, onChange }: Pro
       <div
         className={`dropzone${dragging ? ' is-dragging' : ''}${error ? ' has-error' : ''}${file ? ' has-file' : ''}`}
         data-testid="dropzone"
+        data-state={upload.status}
         onDragOver={(event) => {
           event.preventDefault();
           if (!disabled) setDragging(true);
@@ -46,11 +67,11 @@ export function FileDropField({ file, maxBytes, error, disabled, onChange }: Pro
           accept="application/pdf,.pdf"
           className="visually-hidden"
           aria-labelledby="resume-label"
-          aria-describedby={error ? 'resume-hint resume-error' : 'resume-hint'}
+          aria-describedby={describedBy}
           aria-invalid={error ? true : undefined}
           disabled={disabled}
           onChange={(event) => {
-            onChange(event.target.files?.[0] ?? null);
+            choose(event.target.files?.[0] ?? null);
             event.target.value = '';
           }}
         />
@@ -66,9 +87,17 @@ export function FileDropField({ file, maxBytes, error, disabled, onChange }: Pro
         ) : (
           <p className="dropzone-text">Drag your resume here, or</p>
         )}
-        <button type="button" className="button-secondary" disabled={disabled} onClick={() => input.current?.click()}>
-          {file ? 'Choose another file' : 'Choose a PDF'}
-        </button>
+        {file && <UploadProgress state={upload} disabled={disabled} onRetry={onRetry} />}
+        <div className="dropzone-actions">
+          <button type="button" className="button-secondary" disabled={disabled} onClick={() => input.current?.click()}>
+            {file ? 'Choose another file' : 'Choose a PDF'}
+          </button>
+          {file && (
+            <button type="button" className="button-secondary" disabled={disabled} onClick={remove} aria-label={`Remove ${file.name}`}>
+              Remove
+            </button>
+          )}
+        </div>
         <p className="hint" id="resume-hint">
           PDF only, up to {formatBytes(maxBytes)}.
         </p>
@@ -78,6 +107,10 @@ export function FileDropField({ file, maxBytes, error, disabled, onChange }: Pro
           {error}
         </p>
       )}
+      {/* Polite: the upload's progress in a few steps, never every percent. */}
+      <p className="visually-hidden" role="status" aria-live="polite" data-testid="upload-status">
+        {removed ?? uploadAnnouncement(upload)}
+      </p>
     </div>
   );
 }

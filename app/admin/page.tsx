@@ -1,14 +1,76 @@
 import type { Metadata } from 'next';
+import Image from 'next/image';
 import Link from 'next/link';
 import { DeleteApplicantButton } from '@/app/admin/_components/delete-applicant-button';
 import { SignOutButton } from '@/app/admin/_components/sign-out-button';
-import { applicantsPerPage, listApplicants } from '@/lib/admin/applicants';
+import { applicantsPerPage, listApplicants, type ApplicantRow } from '@/lib/admin/applicants';
 import { requireAdminPage } from '@/lib/admin/session';
 import { formatBytes } from '@/lib/format-bytes';
 
 export const metadata: Metadata = { title: 'Applicants — Resume Drop', robots: { index: false } };
 
 const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
+const previewWidth = 90;
+
+// Why a resume could not be analyzed, in the recruiter's words (codes from lib/analysis).
+const analysisErrors: Record<string, string> = {
+  encrypted: 'the PDF is password-protected',
+  too_many_pages: 'it has too many pages',
+  too_large: 'the file is too large',
+  memory_limit: 'it is too heavy to read',
+  timeout: 'it took too long to read',
+  file_missing: 'the file is missing from storage',
+  invalid_pdf: 'the file is damaged or not a real PDF',
+};
+
+function Preview({ row }: { row: ApplicantRow }) {
+  if (row.preview && row.filename) {
+    return (
+      // Through our route, which redirects to a fresh short-lived storage URL: no optimizer.
+      <Image
+        unoptimized
+        className="preview"
+        src={`/api/admin/applicants/${row.id}/preview`}
+        alt={`First page of ${row.filename}`}
+        width={previewWidth}
+        height={Math.round((previewWidth * row.preview.height) / row.preview.width)}
+      />
+    );
+  }
+  const label = !row.filename ? 'No resume' : row.analysis === 'pending' ? 'Preview not ready yet' : 'No preview';
+  return (
+    <div className="preview preview-placeholder" role="img" aria-label={row.filename ? `${label} of ${row.filename}` : label}>
+      <span aria-hidden="true">{label}</span>
+    </div>
+  );
+}
+
+function ResumeDetails({ row }: { row: ApplicantRow }) {
+  if (!row.filename) return <span className="muted">none</span>;
+  const pages = row.pageCount === null ? null : row.pageCount === 1 ? '1 page' : `${row.pageCount} pages`;
+  return (
+    <>
+      {/* The link makes a fresh, short-lived URL only when clicked. */}
+      <a href={`/api/admin/applicants/${row.id}/resume`} target="_blank" rel="noopener noreferrer">
+        View
+      </a>{' '}
+      <span className="muted">
+        {row.filename} · {formatBytes(row.byteSize ?? 0)}
+        {pages && ` · ${pages}`}
+      </span>
+      {row.analysis === 'failed' && (
+        <p className="analysis-note">Not analyzed: {analysisErrors[row.analysisError ?? ''] ?? 'it could not be read'}.</p>
+      )}
+      {row.excerpt && (
+        <p className="excerpt" data-testid="excerpt">
+          …
+          {row.excerpt.map((part, index) => (part.highlighted ? <mark key={index}>{part.text}</mark> : part.text))}…
+        </p>
+      )}
+    </>
+  );
+}
 
 export default async function AdminPage({ searchParams }: { searchParams: Promise<{ q?: string; page?: string }> }) {
   await requireAdminPage();
@@ -24,13 +86,24 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
         <div>
           <p className="eyebrow">Resume Drop</p>
           <h1>Applicants</h1>
-          <p>{total === 1 ? '1 applicant' : `${total} applicants`}{q ? ` matching “${q}”` : ''}</p>
+          <p>
+            {total === 1 ? '1 applicant' : `${total} applicants`}
+            {q ? ` matching “${q}”` : ''}
+            {total > 0 && (
+              <>
+                {' · '}
+                <a href={`/api/admin/applicants/export${q ? `?${new URLSearchParams({ q })}` : ''}`} download>
+                  Download CSV
+                </a>
+              </>
+            )}
+          </p>
         </div>
         <form method="get" action="/admin" role="search" className="search">
           <label htmlFor="q" className="visually-hidden">
-            Search by name or email
+            Search names, emails and resumes
           </label>
-          <input id="q" name="q" type="search" defaultValue={q} placeholder="Search by name or email" />
+          <input id="q" name="q" type="search" defaultValue={q} placeholder="Search names, emails and resumes" />
           <button type="submit" className="button-secondary">
             Search
           </button>
@@ -44,6 +117,9 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           <table>
             <thead>
               <tr>
+                <th scope="col">
+                  <span className="visually-hidden">Preview</span>
+                </th>
                 <th scope="col">Name</th>
                 <th scope="col">Email</th>
                 <th scope="col">Resume</th>
@@ -56,24 +132,15 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
             <tbody>
               {rows.map((row) => (
                 <tr key={row.id} data-testid="applicant-row">
+                  <td className="preview-cell">
+                    <Preview row={row} />
+                  </td>
                   <td>
                     {row.firstName} {row.lastName}
                   </td>
                   <td>{row.email}</td>
                   <td>
-                    {row.filename ? (
-                      <>
-                        {/* The link makes a fresh, short-lived URL only when clicked. */}
-                        <a href={`/api/admin/applicants/${row.id}/resume`} target="_blank" rel="noopener noreferrer">
-                          View
-                        </a>{' '}
-                        <span className="muted">
-                          {row.filename} · {formatBytes(row.byteSize ?? 0)}
-                        </span>
-                      </>
-                    ) : (
-                      <span className="muted">none</span>
-                    )}
+                    <ResumeDetails row={row} />
                   </td>
                   <td>{dateFormat.format(row.createdAt)}</td>
                   <td>

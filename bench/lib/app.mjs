@@ -208,7 +208,7 @@ export async function dropDatabase(database) {
  * `disk-postgres` (disk storage + a fresh Postgres database) or `s3` (Postgres + a fresh bucket).
  * Returns { env, dataDir, cleanup() }; nothing is started.
  */
-export async function prepareApp({ storage, port, label = storage, extraEnv = {} }) {
+export async function prepareApp({ storage, port, label = storage, extraEnv = {}, sourceDir = repoDir }) {
   const url = `http://127.0.0.1:${port}`;
   const dataDir = path.join(workDir, `data-${label}-${port}`);
   rmSync(dataDir, { recursive: true, force: true });
@@ -218,7 +218,8 @@ export async function prepareApp({ storage, port, label = storage, extraEnv = {}
   const cleanups = [];
   const tsx = (script, scriptEnv) =>
     execFileSync(path.join(repoDir, 'node_modules', '.bin', 'tsx'), ['--conditions=react-server', script], {
-      cwd: repoDir,
+      // `sourceDir` is where the served build's migrations are (another commit's, say).
+      cwd: sourceDir,
       stdio: ['ignore', 'ignore', 'inherit'],
       env: { ...baseEnv, ...scriptEnv },
     });
@@ -255,6 +256,9 @@ export async function prepareApp({ storage, port, label = storage, extraEnv = {}
     BLOB_TOKEN_SECRET: blobTokenSecret,
     // Production requires an admin password of 16+ characters (and APP_URL, set above).
     ADMIN_PASSWORD: 'benchmark-admin-password-0123456789',
+    // Production refuses to start without it: `next start` is reached directly, and Next.js sets
+    // X-Forwarded-For from the socket when the client sends none.
+    TRUSTED_PROXY_HOPS: '1',
     MAX_UPLOAD_BYTES: String(maxUploadBytes),
     RATE_LIMIT_DIRECT_UPLOADS: '100000',
     RATE_LIMIT_USERS: '100000',
@@ -329,9 +333,10 @@ export async function launchNext({ appDir, port, env, nodeArgs = [], ready, poll
  * Starts `next start` with `disk` (PGlite + disk storage in a fresh folder), `disk-postgres` or `s3`
  * (Postgres + a fresh bucket). Returns { url, pid (the next-server process), env, stop() }.
  */
-export async function startApp({ storage, port, label = storage, extraEnv = {}, nodeArgs = [] }) {
-  const appDir = await appSnapshot();
-  const prepared = await prepareApp({ storage, port, label, extraEnv });
+export async function startApp({ storage, port, label = storage, extraEnv = {}, nodeArgs = [], appDir: givenAppDir, sourceDir = repoDir }) {
+  // `appDir` serves another build (say, an earlier commit's); `sourceDir` is where its migrations are.
+  const appDir = givenAppDir ?? (await appSnapshot());
+  const prepared = await prepareApp({ storage, port, label, extraEnv, sourceDir });
   let server;
   try {
     server = await launchNext({ appDir, port, env: prepared.env, nodeArgs });

@@ -47,9 +47,14 @@ const env = {
   STORAGE_SERVICE: 'disk',
   STORAGE_ROOT: storageRoot,
   BLOB_TOKEN_SECRET: 'load-test-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
+  // Production requires both: the public origin, and how many proxies stand in front (none here).
+  APP_URL: base,
+  TRUSTED_PROXY_HOPS: '0',
   // Every client here has the same address; the limits would be the only thing measured.
   RATE_LIMIT_DIRECT_UPLOADS: '0',
   RATE_LIMIT_USERS: '0',
+  PENDING_UPLOAD_BYTES_PER_CLIENT: '0',
+  PENDING_UPLOAD_BYTES_TOTAL: '0',
 };
 await new Promise((resolve, reject) => {
   const migrate = spawn('npx', ['tsx', '--conditions=react-server', 'db/migrate.ts'], { env, stdio: 'inherit' });

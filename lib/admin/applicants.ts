@@ -1,12 +1,23 @@
 import 'server-only';
-import { count, desc, eq, ilike, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { attachments, blobs, users } from '@/db/schema';
+import { attachments, blobs, blobVariants, searchConfig, users } from '@/db/schema';
 import { createResumeUrl, isResumeOf } from '@/lib/blobs/resume';
+import { getEnv } from '@/lib/env';
 import { notFound } from '@/lib/http/errors';
+import { removeDisallowedCharacters } from '@/lib/plain-text';
 import { getStorage } from '@/lib/storage';
+import { variantKeysOf } from '@/lib/storage/keys';
+import { toCsv } from './csv';
 
 export const applicantsPerPage = 20;
+const maxSearchLength = 200;
+
+/** A piece of an excerpt; `highlighted` pieces are the words the search found. */
+export interface ExcerptPart {
+  text: string;
+  highlighted: boolean;
+}
 
 export interface ApplicantRow {
   id: string;
@@ -16,22 +27,81 @@ export interface ApplicantRow {
   createdAt: Date;
   filename: string | null;
   byteSize: number | null;
+  pageCount: number | null;
+  /** Of the resume: `pending` until analyzed; `failed` with a reason when it could not be. */
+  analysis: 'pending' | 'analyzed' | 'failed' | null;
+  analysisError: string | null;
+  preview: { width: number; height: number } | null;
+  /** Where the search words were found in the resume, when they were. */
+  excerpt: ExcerptPart[] | null;
 }
 
-/** Newest first, 20 a page, filtered by a search over first name, last name, full name and email. */
+const config = sql.raw(`'${searchConfig}'`);
+// Control characters never occur in extracted text (the analyzer removes them): safe markers.
+const highlightStart = '\u0002';
+const highlightStop = '\u0003';
+const headlineOptions = `StartSel=${highlightStart}, StopSel=${highlightStop}, MaxWords=24, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "`;
+
+interface Search {
+  where: SQL | undefined;
+  order: SQL[];
+  query: SQL | null;
+}
+
+/**
+ * Names and emails (substring, case-insensitive) or the text of the resume (Postgres full-text
+ * search through the GIN index on `blobs.search_vector`). Name and email matches come first, then
+ * resumes by rank, then newest.
+ */
+function buildSearch(search: string): Search {
+  const newest = [desc(users.createdAt), desc(users.id)];
+  // A NUL from the query string would be a database error (and a 500) rather than no match.
+  const term = removeDisallowedCharacters(search).trim().slice(0, maxSearchLength);
+  if (!term) return { where: undefined, order: newest, query: null };
+  const pattern = `%${term.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+  const nameOrEmail = or(
+    ilike(users.email, pattern),
+    ilike(users.firstName, pattern),
+    ilike(users.lastName, pattern),
+    ilike(sql`${users.firstName} || ' ' || ${users.lastName}`, pattern),
+  );
+  const query = sql`websearch_to_tsquery(${config}, ${term})`;
+  // A subquery, so that the index finds the matching resumes once rather than each row being tested.
+  const resumeMatches = inArray(
+    users.id,
+    sql`(select ${attachments.recordId} from ${attachments} join ${blobs} on ${blobs.id} = ${attachments.blobId}
+         where ${attachments.name} = 'resume' and ${blobs.searchVector} @@ ${query})`,
+  );
+  return {
+    where: or(nameOrEmail, resumeMatches),
+    order: [
+      desc(sql`case when ${nameOrEmail} then 1 else 0 end`),
+      desc(sql`coalesce(ts_rank(${blobs.searchVector}, ${query}), 0)`),
+      ...newest,
+    ],
+    query,
+  };
+}
+
+function splitExcerpt(headline: string): ExcerptPart[] {
+  const parts: ExcerptPart[] = [];
+  for (const [index, piece] of headline.split(new RegExp(`[${highlightStart}${highlightStop}]`)).entries()) {
+    if (piece) parts.push({ text: piece, highlighted: index % 2 === 1 });
+  }
+  return parts;
+}
+
+function analysisState(blob: { filename: string | null; analyzedAt: Date | null; analysisError: string | null }) {
+  if (blob.filename === null) return null;
+  if (blob.analyzedAt === null) return 'pending' as const;
+  return blob.analysisError ? ('failed' as const) : ('analyzed' as const);
+}
+
+/** One page (20) of applicants matching `search`, with page counts, previews and excerpts. */
 export async function listApplicants(search: string, page: number): Promise<{ rows: ApplicantRow[]; total: number }> {
   const db = await getDb();
-  const term = search.trim();
-  const pattern = `%${term.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-  const where = term
-    ? or(
-        ilike(users.email, pattern),
-        ilike(users.firstName, pattern),
-        ilike(users.lastName, pattern),
-        ilike(sql`${users.firstName} || ' ' || ${users.lastName}`, pattern),
-      )
-    : undefined;
-  const [rows, [total]] = await Promise.all([
+  const { where, order, query } = buildSearch(search);
+  const [found, [total]] = await Promise.all([
     db
       .select({
         id: users.id,
@@ -39,19 +109,69 @@ export async function listApplicants(search: string, page: number): Promise<{ ro
         firstName: users.firstName,
         lastName: users.lastName,
         createdAt: users.createdAt,
+        blobId: blobs.id,
         filename: blobs.filename,
         byteSize: blobs.byteSize,
+        pageCount: blobs.pageCount,
+        analyzedAt: blobs.analyzedAt,
+        analysisError: blobs.analysisError,
+        previewWidth: blobVariants.width,
+        previewHeight: blobVariants.height,
       })
       .from(users)
       .leftJoin(attachments, isResumeOf(users.id))
       .leftJoin(blobs, eq(blobs.id, attachments.blobId))
+      .leftJoin(blobVariants, and(eq(blobVariants.blobId, blobs.id), eq(blobVariants.name, 'preview')))
       .where(where)
-      .orderBy(desc(users.createdAt), desc(users.id))
+      .orderBy(...order)
       .limit(applicantsPerPage)
       .offset((Math.max(1, page) - 1) * applicantsPerPage),
     db.select({ value: count() }).from(users).where(where),
   ]);
+  // Excerpts only for the rows shown: ts_headline reads the whole text.
+  const blobIds = found.flatMap((row) => (row.blobId ? [row.blobId] : []));
+  const headlines = new Map<string, string>();
+  if (query && blobIds.length > 0) {
+    const rows = await db
+      .select({ id: blobs.id, headline: sql<string>`ts_headline(${config}, ${blobs.extractedText}, ${query}, ${headlineOptions})` })
+      .from(blobs)
+      .where(and(inArray(blobs.id, blobIds), sql`${blobs.searchVector} @@ ${query}`));
+    for (const row of rows) headlines.set(row.id, row.headline);
+  }
+  const rows = found.map(({ blobId, analyzedAt, previewWidth, previewHeight, ...row }): ApplicantRow => {
+    const headline = blobId ? headlines.get(blobId) : undefined;
+    return {
+      ...row,
+      analysis: analysisState({ filename: row.filename, analyzedAt, analysisError: row.analysisError }),
+      preview: previewWidth !== null && previewHeight !== null ? { width: previewWidth, height: previewHeight } : null,
+      excerpt: headline ? splitExcerpt(headline) : null,
+    };
+  });
   return { rows, total: total?.value ?? 0 };
+}
+
+/** Every applicant matching `search`, in the list's order, as CSV (formula cells neutralised). */
+export async function exportApplicantsCsv(search: string): Promise<string> {
+  const db = await getDb();
+  const { where, order } = buildSearch(search);
+  const rows = await db
+    .select({
+      firstName: users.firstName,
+      lastName: users.lastName,
+      email: users.email,
+      createdAt: users.createdAt,
+      filename: blobs.filename,
+      pageCount: blobs.pageCount,
+    })
+    .from(users)
+    .leftJoin(attachments, isResumeOf(users.id))
+    .leftJoin(blobs, eq(blobs.id, attachments.blobId))
+    .where(where)
+    .orderBy(...order);
+  return toCsv(
+    ['Name', 'Email', 'Submitted at (UTC)', 'File name', 'Pages'],
+    rows.map((row) => [`${row.firstName} ${row.lastName}`, row.email, row.createdAt.toISOString(), row.filename, row.pageCount]),
+  );
 }
 
 async function findResume(userId: string) {
@@ -71,7 +191,28 @@ export async function createResumeUrlFor(userId: string, publicOrigin: string): 
   return createResumeUrl(getStorage(publicOrigin), resume.blob);
 }
 
-/** Removes the applicant, the attachment and the blob row in one transaction, then the object. */
+/** A fresh short-lived URL for the image of the first page of an applicant's resume. */
+export async function createPreviewUrlFor(userId: string, publicOrigin: string): Promise<string> {
+  const db = await getDb();
+  const [preview] = await db
+    .select({ key: blobVariants.key, contentType: blobVariants.contentType, filename: blobs.filename })
+    .from(attachments)
+    .innerJoin(blobs, eq(blobs.id, attachments.blobId))
+    .innerJoin(blobVariants, and(eq(blobVariants.blobId, blobs.id), eq(blobVariants.name, 'preview')))
+    .where(isResumeOf(userId));
+  if (!preview) throw notFound('not_found', 'This applicant has no resume preview.');
+  return getStorage(publicOrigin).getDownloadUrl(preview.key, {
+    filename: `${preview.filename.replace(/\.pdf$/i, '')} (page 1).${preview.contentType.split('/')[1] ?? 'img'}`,
+    contentType: preview.contentType,
+    disposition: 'inline',
+    expiresIn: getEnv().DOWNLOAD_URL_EXPIRES_IN,
+  });
+}
+
+/**
+ * Removes the applicant, the attachment and the blob row (its variant rows go with it) in one
+ * transaction, then the objects: the resume and its variants, such as the preview.
+ */
 export async function deleteApplicant(userId: string, publicOrigin: string): Promise<void> {
   const db = await getDb();
   const resume = await findResume(userId);
@@ -84,5 +225,8 @@ export async function deleteApplicant(userId: string, publicOrigin: string): Pro
   });
   if (deleted.length === 0) throw notFound('not_found', 'This applicant does not exist.');
   // After the commit: a failed object delete leaves an unreferenced object, never a dangling row.
-  if (resume) await getStorage(publicOrigin).delete(resume.blob.key);
+  if (resume) {
+    const storage = getStorage(publicOrigin);
+    for (const key of [resume.blob.key, ...variantKeysOf(resume.blob.key)]) await storage.delete(key);
+  }
 }

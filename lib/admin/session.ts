@@ -1,12 +1,12 @@
 import 'server-only';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { getEnv } from '@/lib/env';
 import { AppError } from '@/lib/http/errors';
 import { signToken, verifyToken } from '@/lib/signed-token';
+import { getSigningKey } from '@/lib/signing-key';
 
-export const adminCookieName = 'rd_admin';
 const sessionSeconds = 8 * 3600;
 
 /** Constant-time comparison of equal-length digests, whatever the lengths of the inputs. */
@@ -17,33 +17,65 @@ export function isAdminPassword(candidate: string): boolean {
   return timingSafeEqual(digest(candidate), digest(password));
 }
 
-export async function createAdminSession(): Promise<{ value: string; maxAge: number }> {
-  return { value: await signToken('admin_session', { sub: 'admin' }, sessionSeconds), maxAge: sessionSeconds };
+/**
+ * Stands for the password in the session, so that changing ADMIN_PASSWORD ends every session. Keyed
+ * with the server's secret: a session token's readable claims say nothing that helps guess it.
+ */
+function passwordFingerprint(password: string): string {
+  return createHmac('sha256', getSigningKey()).update(`admin-password\0${password}`).digest('base64url');
 }
 
-/** Secure everywhere but plain-HTTP loopback (development and tests), where browsers would drop it. */
-export function adminCookieOptions(requestUrl: string, maxAge: number) {
-  const url = new URL(requestUrl);
-  const loopback = url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  return { httpOnly: true, secure: !loopback, sameSite: 'strict' as const, path: '/', maxAge };
+/**
+ * The session cookie: Secure with the `__Host-` prefix (no Domain, Path=/, never set over plain
+ * HTTP) in production or whenever APP_URL is https, whatever the proxy says about the scheme; a
+ * plain name only for development over http, where browsers would drop a Secure cookie.
+ */
+export function adminCookie(): { name: string; secure: boolean } {
+  const env = getEnv();
+  const secure = env.NODE_ENV === 'production' || env.APP_URL?.startsWith('https:') === true;
+  return { name: secure ? '__Host-rd_admin' : 'rd_admin', secure };
+}
+
+function serializeAdminCookie(value: string, maxAge: number): string {
+  const { name, secure } = adminCookie();
+  return `${name}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+}
+
+/** The Set-Cookie value of a new 8-hour session. */
+export async function createAdminSessionCookie(): Promise<string> {
+  const password = getEnv().ADMIN_PASSWORD;
+  if (!password) throw new AppError(404, 'not_found', 'The recruiter view is not enabled (ADMIN_PASSWORD).');
+  const token = await signToken('admin_session', { sub: 'admin', pwd: passwordFingerprint(password) }, sessionSeconds);
+  return serializeAdminCookie(token, sessionSeconds);
+}
+
+export function clearAdminSessionCookie(): string {
+  return serializeAdminCookie('', 0);
 }
 
 async function isValidSession(token: string | undefined): Promise<boolean> {
-  if (!token || !getEnv().ADMIN_PASSWORD) return false;
-  return verifyToken('admin_session', token).then(
-    () => true,
-    () => false,
-  );
+  const password = getEnv().ADMIN_PASSWORD;
+  if (!token || !password) return false;
+  const payload = await verifyToken('admin_session', token).catch(() => null);
+  if (typeof payload?.pwd !== 'string') return false;
+  const presented = Buffer.from(payload.pwd);
+  const expected = Buffer.from(passwordFingerprint(password));
+  return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
 
 /** For admin pages: the sign-in page unless a valid session cookie is present. */
 export async function requireAdminPage(): Promise<void> {
-  const token = (await cookies()).get(adminCookieName)?.value;
+  const token = (await cookies()).get(adminCookie().name)?.value;
   if (!(await isValidSession(token))) redirect('/admin/login');
 }
 
 /** For admin API routes: 401 unless a valid session cookie is present. */
 export async function requireAdminRequest(request: Request): Promise<void> {
-  const token = /(?:^|;\s*)rd_admin=([^;]+)/.exec(request.headers.get('cookie') ?? '')?.[1];
+  const { name } = adminCookie();
+  const token = (request.headers.get('cookie') ?? '')
+    .split(';')
+    .map((pair) => pair.trim())
+    .find((pair) => pair.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
   if (!(await isValidSession(token))) throw new AppError(401, 'unauthorized', 'Sign in at /admin/login first.');
 }

@@ -11,6 +11,7 @@ import { generateBlobKey } from '@/lib/storage/keys';
 import { signBlobId } from './blob-token';
 import type { DirectUploadRequestBody } from './direct-upload-request';
 import { hasPdfExtension, sanitizeFilename } from './filename';
+import { enforcePendingUploadCeilings } from './pending-uploads';
 
 const acceptedContentType = 'application/pdf';
 
@@ -29,6 +30,7 @@ export interface DirectUploadResponse {
 export async function createDirectUpload(
   file: DirectUploadRequestBody['file'],
   publicOrigin: string,
+  clientAddress: string,
 ): Promise<DirectUploadResponse> {
   const env = getEnv();
   if (!Number.isSafeInteger(file.byte_size) || file.byte_size <= 0) {
@@ -56,6 +58,8 @@ export async function createDirectUpload(
     });
   }
 
+  await enforcePendingUploadCeilings(clientAddress, file.byte_size);
+
   const storage = getStorage(publicOrigin);
   const key = generateBlobKey();
   const directUpload = await storage.createDirectUpload({
@@ -76,6 +80,7 @@ export async function createDirectUpload(
       checksum: file.checksum,
       metadata,
       serviceName: storage.name,
+      clientAddress,
     })
     .returning({ id: blobs.id });
   if (!blob) throw new Error('Inserting the blob returned no row');

@@ -1,17 +1,33 @@
 import { z } from 'zod';
+import { disallowedCharactersMessage, isPlainText } from '@/lib/plain-text';
 import { base64Md5Pattern } from '@/lib/storage/checksum';
+
+// Metadata is the client's free-form note (the tutorial sends one short message): bounded, so that
+// presigning cannot be used to store data in our database.
+export const maxMetadataKeys = 10;
+export const maxMetadataBytes = 1024;
+
+const encoder = new TextEncoder();
+const utf8Bytes = (value: string) => encoder.encode(value).length;
+
+const text = (max: number) => z.string().max(max, 'is too long').refine(isPlainText, disallowedCharactersMessage);
+
+const metadata = z
+  .record(text(64), text(maxMetadataBytes))
+  .refine((value) => Object.keys(value).length <= maxMetadataKeys, `has more than ${maxMetadataKeys} entries`)
+  .refine(
+    (value) => Object.entries(value).reduce((total, [key, entry]) => total + utf8Bytes(key) + utf8Bytes(entry), 0) <= maxMetadataBytes,
+    `is larger than ${maxMetadataBytes} bytes (keys and values together)`,
+  );
 
 /** The tutorial's request body, checked for shape only; policy (size, type) is applied after. */
 export const directUploadRequestSchema = z.strictObject({
   file: z.strictObject({
-    filename: z.string().min(1, 'is required').max(1024, 'is too long'),
+    filename: text(1024).min(1, 'is required'),
     byte_size: z.number({ error: 'must be a number' }),
     checksum: z.string().regex(base64Md5Pattern, 'must be the base64 MD5 of the file (24 characters)'),
-    content_type: z.string().min(1, 'is required').max(255, 'is too long'),
-    metadata: z
-      .record(z.string().max(64), z.string().max(1024, 'values are limited to 1024 characters'))
-      .refine((value) => Object.keys(value).length <= 20, 'has more than 20 entries')
-      .optional(),
+    content_type: text(255).min(1, 'is required'),
+    metadata: metadata.optional(),
   }),
 });
 

@@ -1,11 +1,14 @@
+import { removeFormatCharacters } from '@/lib/plain-text';
+
 const maxFilenameLength = 255;
 
 /**
- * The name shown back to people: no folders, no control characters, bounded length, extension
- * kept. It is only ever a label: storage keys are generated separately.
+ * The name shown back to people: no folders, no control or invisible format characters (a U+202E
+ * could make `cv\u202Efdp.exe` read as a PDF), bounded length, extension kept. It is only ever a
+ * label: storage keys are generated separately.
  */
 export function sanitizeFilename(raw: string): string {
-  const base = raw.normalize('NFC').split(/[\\/]/).pop() ?? '';
+  const base = removeFormatCharacters(raw.normalize('NFC')).split(/[\\/]/).pop() ?? '';
   const cleaned = base
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '')
     .replace(/\s+/g, ' ')

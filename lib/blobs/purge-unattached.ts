@@ -1,12 +1,19 @@
 import 'server-only';
-import { and, asc, eq, gt, inArray, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { blobs } from '@/db/schema';
 import { getEnv } from '@/lib/env';
 import { getStorage } from '@/lib/storage';
+import { DiskStorageService } from '@/lib/storage/disk';
+import type { StorageService } from '@/lib/storage/service';
 
 export interface PurgeResult {
+  /** Unattached blobs older than `olderThanHours`. */
   purged: number;
+  /** Blobs whose upload URL expired without any object being stored. */
+  abandoned: number;
+  /** Leftover temporary files of the disk service (interrupted uploads). */
+  temporaryFiles: number;
   failed: number;
   olderThanHours: number;
 }
@@ -15,16 +22,24 @@ const batchSize = 100;
 const noId = '00000000-0000-0000-0000-000000000000';
 
 /**
+ * How long after its upload URL expired a blob without an object is considered abandoned. A PUT
+ * is authorised when it starts (by S3 and by the disk service alike) and may then take minutes on a
+ * slow network: deleting its row sooner would leave the object, once written, with no row to purge it.
+ */
+export const abandonedUploadGraceSeconds = 15 * 60;
+
+/**
  * Deletes blobs never attached after `olderThanHours` (default UNATTACHED_BLOB_TTL_HOURS): the
  * object first, then the row. Each blob is first claimed (`purging`), which attaching refuses, so an
  * attached blob is never touched; a blob whose object could not be deleted stays claimed and is
- * retried by the next run. Safe to run concurrently and repeatedly.
+ * retried by the next run. Then the abandoned uploads and the disk service's leftover temporary
+ * files. Safe to run concurrently and repeatedly.
  */
 export async function purgeUnattachedBlobs(olderThanHours = getEnv().UNATTACHED_BLOB_TTL_HOURS): Promise<PurgeResult> {
   const db = await getDb();
   const storage = getStorage(getEnv().APP_URL ?? 'http://localhost');
   const cutoff = new Date(Date.now() - olderThanHours * 3600_000);
-  const result: PurgeResult = { purged: 0, failed: 0, olderThanHours };
+  const result: PurgeResult = { purged: 0, abandoned: 0, temporaryFiles: 0, failed: 0, olderThanHours };
   let after = noId;
   for (;;) {
     const candidates = await db
@@ -41,7 +56,7 @@ export async function purgeUnattachedBlobs(olderThanHours = getEnv().UNATTACHED_
       .orderBy(asc(blobs.id))
       .limit(batchSize);
     const last = candidates.at(-1);
-    if (!last) return result;
+    if (!last) break;
     after = last.id;
     const claimed = await db
       .update(blobs)
@@ -49,14 +64,84 @@ export async function purgeUnattachedBlobs(olderThanHours = getEnv().UNATTACHED_
       .where(and(inArray(blobs.id, candidates.map((candidate) => candidate.id)), inArray(blobs.state, ['pending', 'purging'])))
       .returning({ id: blobs.id, key: blobs.key });
     for (const blob of claimed) {
-      try {
-        await storage.delete(blob.key);
-        await db.delete(blobs).where(and(eq(blobs.id, blob.id), eq(blobs.state, 'purging')));
-        result.purged += 1;
-      } catch (error) {
-        console.error(`purge: could not delete blob ${blob.id}: ${(error as Error).message}`);
-        result.failed += 1;
-      }
+      if (await deleteClaimed(storage, blob)) result.purged += 1;
+      else result.failed += 1;
     }
+  }
+
+  for (;;) {
+    const batch = await purgeAbandonedUploads({ limit: batchSize });
+    result.abandoned += batch.purged;
+    result.failed += batch.failed;
+    // A batch that only failed (storage down) would be examined again and again.
+    if (batch.examined < batchSize || batch.purged + batch.seen === 0) break;
+  }
+  if (storage instanceof DiskStorageService) {
+    result.temporaryFiles = await storage.purgeTemporaryFiles(new Date(Date.now() - abandonedUploadGraceSeconds * 1000));
+  }
+  return result;
+}
+
+/**
+ * Deletes pending blobs whose upload URL expired (plus the grace above) without any object in
+ * storage: they can never be attached, and they count against the pending-upload ceilings. A blob
+ * whose object is there is marked as seen and left to the age-based purge (its token may still
+ * attach it). At most `limit` blobs are examined, oldest first, optionally of one client address.
+ */
+export async function purgeAbandonedUploads(options: { limit: number; clientAddress?: string }) {
+  const db = await getDb();
+  const storage = getStorage(getEnv().APP_URL ?? 'http://localhost');
+  const expiredBefore = sql`now() - make_interval(secs => ${getEnv().UPLOAD_URL_EXPIRES_IN + abandonedUploadGraceSeconds}::int)`;
+  const candidates = await db
+    .select({ id: blobs.id, key: blobs.key })
+    .from(blobs)
+    .where(
+      and(
+        eq(blobs.state, 'pending'),
+        isNull(blobs.objectSeenAt),
+        lt(blobs.createdAt, expiredBefore),
+        eq(blobs.serviceName, storage.name),
+        options.clientAddress === undefined ? undefined : eq(blobs.clientAddress, options.clientAddress),
+      ),
+    )
+    .orderBy(asc(blobs.createdAt))
+    .limit(options.limit);
+  const outcome = { examined: candidates.length, purged: 0, seen: 0, failed: 0 };
+  // A few HEAD requests at a time: enough to be quick, not enough to flood the storage.
+  for (let start = 0; start < candidates.length; start += 8) {
+    await Promise.all(
+      candidates.slice(start, start + 8).map(async (blob) => {
+        try {
+          if (await storage.stat(blob.key)) {
+            await db.update(blobs).set({ objectSeenAt: sql`now()` }).where(eq(blobs.id, blob.id));
+            outcome.seen += 1;
+            return;
+          }
+          const [claimed] = await db
+            .update(blobs)
+            .set({ state: 'purging' })
+            .where(and(eq(blobs.id, blob.id), eq(blobs.state, 'pending')))
+            .returning({ id: blobs.id, key: blobs.key });
+          if (claimed && (await deleteClaimed(storage, claimed))) outcome.purged += 1;
+        } catch (error) {
+          console.error(`purge: could not check blob ${blob.id}: ${(error as Error).message}`);
+          outcome.failed += 1;
+        }
+      }),
+    );
+  }
+  return outcome;
+}
+
+/** The object first (a no-op when there is none), then the row, which stays claimed on failure. */
+async function deleteClaimed(storage: StorageService, blob: { id: string; key: string }): Promise<boolean> {
+  try {
+    const db = await getDb();
+    await storage.delete(blob.key);
+    await db.delete(blobs).where(and(eq(blobs.id, blob.id), eq(blobs.state, 'purging')));
+    return true;
+  } catch (error) {
+    console.error(`purge: could not delete blob ${blob.id}: ${(error as Error).message}`);
+    return false;
   }
 }

@@ -30,14 +30,11 @@ export async function verifyUploadedBlob(db: Database, storage: StorageService, 
     });
   }
 
-  // One request where the storage can (S3: a 1 KiB ranged GET also answers size and ETag), else
-  // both at once.
-  const [stored, head] = storage.statWithHead
-    ? await storage.statWithHead(blob.key, 1024).then((found) => (found ? ([found.stored, found.head] as const) : ([null, null] as const)))
-    : await Promise.all([
-        storage.stat(blob.key),
-        storage.readRange(blob.key, 0, 1023).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
-      ]);
+  // Both at once: with S3 they are two round trips (HEAD and a 1 KiB ranged GET).
+  const [stored, head] = await Promise.all([
+    storage.stat(blob.key),
+    storage.readRange(blob.key, 0, 1023).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+  ]);
   if (!stored) {
     throw unprocessable('upload_incomplete', 'The file has not been uploaded yet. Upload it, then submit again.', {
       pdf: 'The file has not finished uploading.',

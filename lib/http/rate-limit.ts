@@ -1,68 +1,117 @@
 import 'server-only';
-import { lt, sql } from 'drizzle-orm';
-import { getDb, type Database } from '@/db/client';
+import { isIP } from 'node:net';
+import { and, eq, lt, or, sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
 import { rateLimits } from '@/db/schema';
 import { getEnv } from '@/lib/env';
 import { AppError } from './errors';
 
 export type RateLimitedAction = 'direct-uploads' | 'users';
 
+/** What every client whose address cannot be read shares: a fresh bucket must cost a real address. */
+const unidentified = 'unidentified';
+
+/**
+ * The rate-limit key of an address: IPv4 as is, IPv6 by its /64 (one subscriber's network, where a
+ * host can pick any of 2^64 addresses), anything else the shared `unidentified` bucket. At most 24
+ * characters, whatever the header held.
+ */
+export function addressKey(entry: string): string {
+  // Some proxies write a port: `192.0.2.1:443`, `[2001:db8::1]:443`.
+  const candidate = /^\[([^\]]+)\](?::\d+)?$/.exec(entry)?.[1] ?? /^([\d.]+):\d+$/.exec(entry)?.[1] ?? entry;
+  const version = isIP(candidate);
+  if (version === 4) return candidate;
+  if (version !== 6) return unidentified;
+  const address = candidate.toLowerCase().replace(/%.*$/, '');
+  const mapped = /^::ffff:([\d.]+)$/.exec(address)?.[1];
+  if (mapped && isIP(mapped) === 4) return mapped;
+  const groups = (part: string | undefined) => (part ? part.split(':').flatMap((group) => (group.includes('.') ? ['0', '0'] : [group])) : []);
+  const [head, tail] = address.split('::');
+  const left = groups(head);
+  const right = groups(tail);
+  const hextets = [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return `${hextets
+    .slice(0, 4)
+    .map((group) => Number.parseInt(group, 16).toString(16))
+    .join(':')}::/64`;
+}
+
 /**
  * The client's address as the nearest trusted proxy saw it: the TRUSTED_PROXY_HOPS-th entry from
  * the right of X-Forwarded-For (Heroku's router and Vercel append or set it; entries further left
- * are whatever the client sent).
+ * are whatever the client sent). With no trusted proxy the header is the client's own word, so
+ * nothing in it is believed.
  */
-export function clientAddress(request: Request, trustedHops: number): string {
+export function clientAddress(request: Request, trustedHops: number | undefined): string {
+  if (!trustedHops) return unidentified;
   const forwarded = (request.headers.get('x-forwarded-for') ?? '')
     .split(',')
     .map((entry) => entry.trim())
     .filter(Boolean);
-  if (trustedHops > 0 && forwarded.length > 0) return forwarded[Math.max(0, forwarded.length - trustedHops)] ?? 'unknown';
-  return request.headers.get('x-real-ip') ?? 'unknown';
+  const entry = forwarded[Math.max(0, forwarded.length - trustedHops)];
+  return entry ? addressKey(entry) : unidentified;
+}
+
+export interface WindowCount {
+  key: string;
+  count: number;
+  windowStart: Date;
+  retryAfter: number;
 }
 
 /**
- * A fixed-window counter per action and client address, kept in the database so that it holds
- * across app instances (Vercel functions, Heroku dynos). Over the limit: 429 with Retry-After.
+ * Adds one hit to each key's counter and returns the counts. A window opens at a key's first hit
+ * and lasts `windowSeconds`; the next hit after it opens a new one at 1. Kept in the database so
+ * that it holds across app instances (Vercel functions, Heroku dynos), in one statement so that
+ * concurrent requests cannot slip past a limit.
  */
+export async function countHits(keys: string[], windowSeconds: number): Promise<WindowCount[]> {
+  // Milliseconds, so that the start read back into a Date still matches the row (uncountHits).
+  const now = sql`date_trunc('milliseconds', now())`;
+  const expired = sql`${rateLimits.windowStart} + make_interval(secs => ${windowSeconds}::int) <= ${now}`;
+  const db = await getDb();
+  const rows = await db
+    .insert(rateLimits)
+    .values(keys.map((key) => ({ key, windowStart: now, count: 1 })))
+    .onConflictDoUpdate({
+      target: rateLimits.key,
+      set: {
+        count: sql`case when ${expired} then 1 else ${rateLimits.count} + 1 end`,
+        windowStart: sql`case when ${expired} then ${now} else ${rateLimits.windowStart} end`,
+      },
+    })
+    .returning({
+      key: rateLimits.key,
+      count: rateLimits.count,
+      windowStart: rateLimits.windowStart,
+      retryAfter: sql<number>`ceil(extract(epoch from ${rateLimits.windowStart} + make_interval(secs => ${windowSeconds}::int) - now()))::int`,
+    });
+  return rows.map((row) => ({ ...row, retryAfter: Math.max(1, Number(row.retryAfter)) }));
+}
+
+/** Takes back hits that `countHits` added, if their window is still the current one. */
+export async function uncountHits(counted: WindowCount[]): Promise<void> {
+  if (counted.length === 0) return;
+  const db = await getDb();
+  await db
+    .update(rateLimits)
+    .set({ count: sql`greatest(${rateLimits.count} - 1, 0)` })
+    .where(or(...counted.map(({ key, windowStart }) => and(eq(rateLimits.key, key), eq(rateLimits.windowStart, windowStart)))));
+}
+
+export function rateLimited(message: string, retryAfter: number): AppError {
+  return new AppError(429, 'rate_limited', message, undefined, { 'Retry-After': String(retryAfter) });
+}
+
+/** A fixed-window limit per action and client address. Over the limit: 429 with Retry-After. */
 export async function enforceRateLimit(request: Request, action: RateLimitedAction): Promise<void> {
   const env = getEnv();
   const limit = action === 'users' ? env.RATE_LIMIT_USERS : env.RATE_LIMIT_DIRECT_UPLOADS;
   if (limit === 0) return;
-  const window = env.RATE_LIMIT_WINDOW_SECONDS;
-  const db = await getDb();
-  let hit = preparedHits.get(db);
-  if (!hit) preparedHits.set(db, (hit = prepareHit(db)));
-  const [counter] = await hit.execute({ key: `${action}:${clientAddress(request, env.TRUSTED_PROXY_HOPS)}`, window });
+  const [counter] = await countHits([`${action}:${clientAddress(request, env.TRUSTED_PROXY_HOPS)}`], env.RATE_LIMIT_WINDOW_SECONDS);
   if (counter && counter.count > limit) {
-    const retryAfter = Math.max(1, Number(counter.retryAfter));
-    throw new AppError(429, 'rate_limited', `Too many attempts from your network. Please try again in ${retryAfter} seconds.`, undefined, {
-      'Retry-After': String(retryAfter),
-    });
+    throw rateLimited(`Too many attempts from your network. Please try again in ${counter.retryAfter} seconds.`, counter.retryAfter);
   }
-}
-
-// The same statement on every request: built and prepared once per database handle.
-const preparedHits = new WeakMap<Database, ReturnType<typeof prepareHit>>();
-
-function prepareHit(db: Database) {
-  const window = sql.placeholder('window');
-  const windowStart = sql`to_timestamp(floor(extract(epoch from now()) / ${window}::int) * ${window}::int)`;
-  return db
-    .insert(rateLimits)
-    .values({ key: sql.placeholder('key'), windowStart, count: 1 })
-    .onConflictDoUpdate({
-      target: rateLimits.key,
-      set: {
-        count: sql`case when ${rateLimits.windowStart} = excluded.window_start then ${rateLimits.count} + 1 else 1 end`,
-        windowStart: sql`excluded.window_start`,
-      },
-    })
-    .returning({
-      count: rateLimits.count,
-      retryAfter: sql<number>`ceil(extract(epoch from ${rateLimits.windowStart} + make_interval(secs => ${window}::int) - now()))::int`,
-    })
-    .prepare('rate_limit_hit');
 }
 
 /** Counters from windows long gone; the purge job clears them. */

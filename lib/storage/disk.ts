@@ -1,14 +1,14 @@
 import 'server-only';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, mkdir, open, readFile, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { AppError, forbidden, preconditionFailed, unprocessable, unsupportedMediaType } from '@/lib/http/errors';
 import { signToken, TokenError, verifyToken } from '@/lib/signed-token';
-import { isValidBlobKey } from '@/lib/storage/keys';
+import { isValidBlobKey, parseVariantKey } from '@/lib/storage/keys';
 import type { DirectUpload, DirectUploadRequest, DownloadOptions, StorageService, StoredObject } from './service';
 
 export interface DiskUploadClaims {
@@ -45,8 +45,11 @@ export class DiskStorageService implements StorageService {
 
   /** Keys never become paths unchecked: only server-made keys, and only inside the root. */
   pathFor(key: string): string {
-    if (!isValidBlobKey(key)) throw new Error(`Refusing unsafe storage key ${JSON.stringify(key)}`);
-    const resolved = path.resolve(this.root, key.slice(0, 2), key.slice(2, 4), key);
+    const nest = (blobKey: string) => [blobKey.slice(0, 2), blobKey.slice(2, 4), blobKey];
+    const variant = parseVariantKey(key);
+    const parts = variant ? ['variants', ...nest(variant.blobKey), variant.name] : isValidBlobKey(key) ? nest(key) : null;
+    if (!parts) throw new Error(`Refusing unsafe storage key ${JSON.stringify(key)}`);
+    const resolved = path.resolve(this.root, ...parts);
     if (!resolved.startsWith(this.root + path.sep)) throw new Error('Storage key escapes the storage root');
     return resolved;
   }
@@ -92,6 +95,23 @@ export class DiskStorageService implements StorageService {
       return buffer.subarray(0, bytesRead);
     } finally {
       await handle.close();
+    }
+  }
+
+  async upload(key: string, bytes: Uint8Array): Promise<void> {
+    const destination = this.pathFor(key);
+    const temporaryFolder = path.join(this.root, 'tmp');
+    await mkdir(temporaryFolder, { recursive: true });
+    await mkdir(path.dirname(destination), { recursive: true });
+    const temporary = path.join(temporaryFolder, `${path.basename(destination)}.${randomBytes(6).toString('hex')}.part`);
+    try {
+      await writeFile(temporary, bytes, { flag: 'wx', mode: 0o600 });
+      // A checksum record of the bytes being replaced must not outlive them.
+      await unlink(checksumPathFor(destination)).catch(() => undefined);
+      // rename() replaces atomically: a reader sees the old object or the new one, never half.
+      await rename(temporary, destination);
+    } finally {
+      await unlink(temporary).catch(() => undefined);
     }
   }
 
@@ -167,6 +187,31 @@ export class DiskStorageService implements StorageService {
       await unlink(temporary).catch(() => undefined);
       await unlink(temporaryRecord).catch(() => undefined);
     }
+  }
+
+  /**
+   * Removes temporary files not written to since `olderThan`: an upload whose process died (crash,
+   * restart, kill) never reaches the `finally` that removes its file. Returns how many went.
+   */
+  async purgeTemporaryFiles(olderThan: Date): Promise<number> {
+    const folder = path.join(this.root, 'tmp');
+    const names = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    let removed = 0;
+    for (const name of names) {
+      const file = path.join(folder, name);
+      const info = await stat(file).catch(() => null);
+      if (!info?.isFile() || info.mtime >= olderThan) continue;
+      await unlink(file).then(
+        () => (removed += 1),
+        (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        },
+      );
+    }
+    return removed;
   }
 
   async openDownload(token: string): Promise<DiskDownload> {

@@ -185,7 +185,11 @@ async function checkRoundTrip(storage: StorageService, origin?: string): Promise
     if (await storage.stat(key)) {
       return { name, status: 'fail', message: 'The probe object could not be deleted.', fix: 'Grant s3:DeleteObject on the bucket.' };
     }
-    return { name, status: 'pass', message: `A 1-byte probe went through presigned PUT, HEAD, GET and DELETE on the ${storage.name} service.` };
+    const encryption =
+      stat.encryption && !stat.checksum
+        ? ` Objects are stored with ${stat.encryption} encryption, whose ETag is not their MD5: S3 checks the MD5 at upload (signed Content-MD5), the app checks size and PDF signature.`
+        : '';
+    return { name, status: 'pass', message: `A 1-byte probe went through presigned PUT, HEAD, GET and DELETE on the ${storage.name} service.${encryption}` };
   } catch (error) {
     await storage.delete(key).catch(() => undefined);
     return { name, status: 'fail', message: `The probe failed: ${(error as Error).message}`, fix: 'Check the storage configuration above.' };

@@ -18,3 +18,24 @@ export function generateBlobKey(): string {
 export function isValidBlobKey(key: string): boolean {
   return key.length === keyLength && /^[a-z0-9]+$/.test(key);
 }
+
+/** Derived objects of a blob (Active Storage's variants), stored next to it in the same service. */
+export const variantNames = ['preview'] as const;
+export type VariantName = (typeof variantNames)[number];
+
+const variantKeyPattern = /^variants\/([a-z0-9]{28})\/(preview)$/;
+
+/** A variant's key is its blob's key and its name: whoever deletes the blob knows what to delete. */
+export function variantKey(blobKey: string, name: VariantName): string {
+  if (!isValidBlobKey(blobKey)) throw new Error(`Not a blob key: ${JSON.stringify(blobKey)}`);
+  return `variants/${blobKey}/${name}`;
+}
+
+export function variantKeysOf(blobKey: string): string[] {
+  return variantNames.map((name) => variantKey(blobKey, name));
+}
+
+export function parseVariantKey(key: string): { blobKey: string; name: VariantName } | null {
+  const match = variantKeyPattern.exec(key);
+  return match ? { blobKey: match[1] as string, name: match[2] as VariantName } : null;
+}

@@ -1,4 +1,5 @@
 import 'server-only';
+import { createHash } from 'node:crypto';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -78,7 +79,13 @@ export class S3StorageService implements StorageService {
   async stat(key: string): Promise<StoredObject | null> {
     try {
       const head = await this.call(() => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })));
-      return { byteSize: head.ContentLength ?? 0, etag: head.ETag, checksum: checksumFromEtag(head.ETag) };
+      const encryption = head.SSECustomerAlgorithm ? 'SSE-C' : head.ServerSideEncryption;
+      return {
+        byteSize: head.ContentLength ?? 0,
+        etag: head.ETag,
+        checksum: etagIsMd5(encryption) ? checksumFromEtag(head.ETag) : undefined,
+        ...(encryption ? { encryption } : {}),
+      };
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;
@@ -92,25 +99,17 @@ export class S3StorageService implements StorageService {
     return object.Body ? object.Body.transformToByteArray() : new Uint8Array();
   }
 
-  async statWithHead(key: string, length: number): Promise<{ stored: StoredObject; head: Uint8Array } | null> {
-    try {
-      const object = await this.call(() =>
-        this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=0-${length - 1}` })),
-      );
-      const head = object.Body ? await object.Body.transformToByteArray() : new Uint8Array();
-      // `bytes 0-1023/4096`: the object's size. The ETag is the whole object's, not the range's.
-      const total = /\/(\d+)$/.exec(object.ContentRange ?? '')?.[1];
-      const byteSize = total === undefined ? (object.ContentLength ?? head.length) : Number(total);
-      return { stored: { byteSize, etag: object.ETag, checksum: checksumFromEtag(object.ETag) }, head: head.subarray(0, length) };
-    } catch (error) {
-      if (isNotFound(error)) return null;
-      // An empty object has no byte 0 to range over (416): its HEAD still tells its size.
-      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 416) {
-        const stored = await this.stat(key);
-        return stored ? { stored, head: new Uint8Array() } : null;
-      }
-      throw error;
-    }
+  async upload(key: string, bytes: Uint8Array, contentType: string): Promise<void> {
+    const command = new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      Body: bytes,
+      ContentType: contentType,
+      ContentLength: bytes.byteLength,
+      // The SDK sends no checksum of its own (WHEN_REQUIRED): ask the store to check this one.
+      ContentMD5: createHash('md5').update(bytes).digest('base64'),
+    });
+    await this.call(() => this.client.send(command));
   }
 
   async delete(key: string): Promise<void> {
@@ -138,6 +137,16 @@ export class S3StorageService implements StorageService {
       throw new StorageUnavailableError(`S3 request failed: ${(error as Error).message}`, { cause: error });
     }
   }
+}
+
+/**
+ * S3's ETag is the MD5 of the bytes for a single-part object stored plain or with SSE-S3 (AES256),
+ * but not with SSE-KMS or DSSE-KMS (which a bucket's default encryption may impose) or SSE-C. Then
+ * the MD5 was checked by S3 itself: the presigned PUT signs Content-MD5, so the uploader must send
+ * ours, and S3 refuses a body that does not match it (BadDigest).
+ */
+function etagIsMd5(encryption: string | undefined): boolean {
+  return encryption === undefined || encryption === 'AES256';
 }
 
 function isNotFound(error: unknown): boolean {

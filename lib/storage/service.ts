@@ -18,6 +18,8 @@ export interface StoredObject {
   /** Base64 MD5 of the stored bytes, when the storage can tell it. */
   checksum?: string;
   etag?: string;
+  /** Server-side encryption other than none, as S3 names it (`AES256`, `aws:kms`, ...). */
+  encryption?: string;
 }
 
 export interface DownloadOptions {
@@ -34,11 +36,8 @@ export interface StorageService {
   stat(key: string): Promise<StoredObject | null>;
   /** Bytes `start` to `end`, both included, or fewer when the object is shorter. */
   readRange(key: string, start: number, end: number): Promise<Uint8Array>;
-  /**
-   * `stat` and the first `length` bytes in one request, for a storage that can (S3: one ranged GET
-   * answers the size, the ETag and the bytes); callers use `stat` and `readRange` otherwise.
-   */
-  statWithHead?(key: string, length: number): Promise<{ stored: StoredObject; head: Uint8Array } | null>;
+  /** Stores bytes the server made itself (variants such as previews), replacing any object at `key`. */
+  upload(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
   delete(key: string): Promise<void>;
   getDownloadUrl(key: string, options: DownloadOptions): Promise<string>;
 }

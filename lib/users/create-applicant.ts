@@ -2,6 +2,7 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import { findPgError, getDb } from '@/db/client';
 import { attachments, blobs, users, type User } from '@/db/schema';
+import { analyzeAfterResponse } from '@/lib/analysis/analyze-after-response';
 import { verifyBlobToken } from '@/lib/blobs/blob-token';
 import { createResumeUrl, resumeAttachment } from '@/lib/blobs/resume';
 import { alreadyAttached, verifyUploadedBlob } from '@/lib/blobs/verify-upload';
@@ -33,8 +34,8 @@ const emailTaken = () =>
   });
 
 /**
- * Step 4 of the flow: verify the token and the stored bytes, then write the user and the
- * attachment in one transaction, so a failure anywhere leaves nothing behind.
+ * Step 4 of the flow: verify the token and the stored bytes, then the email, then write the user
+ * and the attachment in one statement, so a failure anywhere leaves nothing behind.
  */
 export async function createApplicant(input: ApplicantRequest, publicOrigin: string): Promise<ApplicantResponse> {
   const db = await getDb();
@@ -42,26 +43,30 @@ export async function createApplicant(input: ApplicantRequest, publicOrigin: str
   const blobId = input.pdf ? await verifyBlobToken(input.pdf) : null;
   if (blobId) annotateRequestLog({ blob_id: blobId });
 
-  // Checked early only to spare the storage checks; the unique index is what guarantees it.
+  // The upload is verified before the email is looked at: otherwise any token, even of a file never
+  // uploaded, would tell for free whether an address has applied (409 against 422).
+  const blob = blobId ? await verifyUploadedBlob(db, storage, blobId) : null;
+
+  // Checked before the transaction for a clear answer; the unique index is what guarantees it.
   const [existing] = await db
     .select({ id: users.id })
     .from(users)
     .where(sql`lower(${users.email}) = lower(${input.email})`);
   if (existing) throw emailTaken();
 
-  const blob = blobId ? await verifyUploadedBlob(db, storage, blobId) : null;
-
   let user: Pick<User, 'id' | 'email' | 'firstName' | 'lastName' | 'createdAt'>;
   try {
     // One statement, so atomic without BEGIN/COMMIT and one round trip instead of five: claim the
     // pending blob, write the user only if the claim succeeded, and the attachment with both.
-    // A failure anywhere (email taken, blob attached meanwhile) writes nothing.
+    // A failure anywhere (email taken, blob attached meanwhile) writes nothing. The blob's client
+    // address only served the pending-upload ceilings: it is not kept with the application.
     const values = { email: input.email, firstName: input.first_name, lastName: input.last_name };
     if (blob) {
       // Both drivers (pg and PGlite) answer raw statements as { rows }.
       const { rows } = (await db.execute(sql`
         with claimed as (
-          update ${blobs} set state = 'attached' where id = ${blob.id} and state = 'pending' returning id
+          update ${blobs} set state = 'attached', client_address = null
+          where id = ${blob.id} and state = 'pending' returning id
         ), created as (
           insert into ${users} (email, first_name, last_name)
           select ${values.email}, ${values.firstName}, ${values.lastName} from claimed
@@ -94,6 +99,7 @@ export async function createApplicant(input: ApplicantRequest, publicOrigin: str
   }
 
   annotateRequestLog({ user_id: user.id });
+  if (blob) analyzeAfterResponse(blob.id);
   return {
     id: user.id,
     email: user.email,

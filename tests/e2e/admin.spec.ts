@@ -19,7 +19,7 @@ test('without signing in, every admin page and admin API is refused', async ({ p
   expect((await page.request.get(`/api/admin/applicants/${id}/resume`, { maxRedirects: 0 })).status()).toBe(401);
   expect((await page.request.delete(`/api/admin/applicants/${id}`)).status()).toBe(401);
   // A forged session (alg: none) is no better than none.
-  await page.context().addCookies([{ name: 'rd_admin', value: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.', url: page.url() }]);
+  await page.setExtraHTTPHeaders({ Cookie: '__Host-rd_admin=eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.' });
   await page.goto('/admin');
   await expect(page).toHaveURL(/\/admin\/login$/);
 });
@@ -53,10 +53,11 @@ test('a recruiter signs in, finds an applicant, opens the resume and deletes the
   await page.getByLabel('Password').fill('e2e-admin-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Applicants' })).toBeVisible();
-  const cookie = (await page.context().cookies()).find((entry) => entry.name === 'rd_admin');
-  expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+  // Production: Secure with the __Host- prefix, even on this plain-http loopback address.
+  const cookie = (await page.context().cookies()).find((entry) => entry.name === '__Host-rd_admin');
+  expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', secure: true, path: '/' });
 
-  await page.getByLabel('Search by name or email').fill(email);
+  await page.getByLabel('Search names, emails and resumes').fill(email);
   await page.getByRole('button', { name: 'Search' }).click();
   const rows = page.getByTestId('applicant-row');
   await expect(rows).toHaveCount(1);

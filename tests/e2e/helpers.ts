@@ -1,32 +1,81 @@
-import type { Page } from '@playwright/test';
+import type { CDPSession, Page, Request } from '@playwright/test';
 
 export function uniqueEmail(label: string): string {
   return `${label}.${Date.now()}.${Math.random().toString(36).slice(2, 8)}@example.com`;
 }
 
-/** Records every status message and progress value the page shows, so fast phases are not missed. */
+export interface Seen {
+  /** The form's live region (submission). */
+  status: string[];
+  /** The file field's polite live region (the upload). */
+  upload: string[];
+  /** The upload's states, from the drop zone's data-state. */
+  states: string[];
+  /** Progress values shown, by state (checking, uploading). */
+  progress: Record<string, number[]>;
+  /** The Submit button's labels. */
+  submit: string[];
+}
+
+/** Records every status message, upload state and progress value the page shows, so fast phases are not missed. */
 export async function recordProgress(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const seen = { status: [] as string[], hash: [] as number[], upload: [] as number[] };
-    (window as unknown as { __seen: typeof seen }).__seen = seen;
-    const sample = () => {
-      const status = document.querySelector('[data-testid=status]')?.textContent ?? '';
-      if (status && seen.status.at(-1) !== status) seen.status.push(status);
-      const hash = document.querySelector<HTMLProgressElement>('#hash-progress')?.value;
-      const upload = document.querySelector<HTMLProgressElement>('#upload-progress')?.value;
-      if (hash !== undefined && seen.hash.at(-1) !== hash) seen.hash.push(hash);
-      if (upload !== undefined && seen.upload.at(-1) !== upload) seen.upload.push(upload);
+    const seen: Seen = { status: [], upload: [], states: [], progress: {}, submit: [] };
+    (window as unknown as { __seen: Seen }).__seen = seen;
+    const push = (list: string[], value: string | null | undefined) => {
+      if (value && list.at(-1) !== value) list.push(value);
     };
+    const sample = () => {
+      push(seen.status, document.querySelector('[data-testid=status]')?.textContent);
+      push(seen.upload, document.querySelector('[data-testid=upload-status]')?.textContent);
+      const state = document.querySelector<HTMLElement>('[data-testid=dropzone]')?.dataset.state;
+      push(seen.states, state);
+      push(seen.submit, document.querySelector('button[type=submit]')?.textContent);
+      const value = document.querySelector<HTMLProgressElement>('#resume-progress')?.value;
+      if (state && value !== undefined) {
+        const list = (seen.progress[state] ??= []);
+        if (list.at(-1) !== value) list.push(value);
+      }
+    };
+    sample();
     new MutationObserver(sample).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
   });
 }
 
-export async function seenProgress(page: Page) {
-  return page.evaluate(() => (window as unknown as { __seen: { status: string[]; hash: number[]; upload: number[] } }).__seen);
+export async function seenProgress(page: Page): Promise<Seen> {
+  return page.evaluate(() => (window as unknown as { __seen: Seen }).__seen);
 }
 
 export async function fillApplicant(page: Page, person: { first: string; last: string; email: string }) {
   await page.getByLabel('First name').fill(person.first);
   await page.getByLabel('Last name').fill(person.last);
   await page.getByLabel('Email').fill(person.email);
+}
+
+/** Slows the page's uploads to `bytesPerSecond`, so that a test can act while one runs. */
+export async function throttleUploads(page: Page, bytesPerSecond: number): Promise<CDPSession> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: bytesPerSecond });
+  return cdp;
+}
+
+/** PUTs to storage: the disk service's route on the app, or the S3 gateway. */
+export function isStoragePut(request: Request): boolean {
+  const url = new URL(request.url());
+  return request.method() === 'PUT' && (url.pathname.includes('/api/storage/disk/') || url.port === '7480');
+}
+
+export function isStorageUrl(url: URL): boolean {
+  return url.pathname.includes('/api/storage/disk/') || url.port === '7480';
+}
+
+/** The requests the page makes to the API and to storage, as "METHOD path", from now on. */
+export function recordRequests(page: Page): string[] {
+  const requests: string[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/api/') || isStoragePut(request)) requests.push(`${request.method()} ${isStoragePut(request) ? 'storage' : url.pathname}`);
+  });
+  return requests;
 }

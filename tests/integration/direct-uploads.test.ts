@@ -38,7 +38,7 @@ describe('POST /api/direct-uploads', () => {
 
   it('generates the key on the server and keeps only a clean file name', async () => {
     const pdf = makePdf();
-    const result = await presign(fileRequest(pdf, { filename: '../../etc/passwd\u0000.pdf' }));
+    const result = await presign(fileRequest(pdf, { filename: '../../etc/\u202Epasswd.pdf' }));
     expect(result.status).toBe(200);
     const db = await getDb();
     const [blob] = await db.select().from(blobs);

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { POST as postDirectUpload } from '@/app/api/direct-uploads/route';
 import { POST as postUsers } from '@/app/api/users/route';
+import { getDb } from '@/db/client';
+import { rateLimits } from '@/db/schema';
 import { resetEnv } from '@/lib/env';
 import { clientAddress } from '@/lib/http/rate-limit';
 import { makePdf } from '../fixtures/pdf';
@@ -62,13 +64,61 @@ describe('rate limits per client address', () => {
   });
 });
 
+describe('rate limits and X-Forwarded-For', () => {
+  beforeEach(() => {
+    process.env.RATE_LIMIT_DIRECT_UPLOADS = '20';
+    resetEnv();
+  });
+  afterEach(() => {
+    process.env.RATE_LIMIT_DIRECT_UPLOADS = '0';
+    resetEnv();
+  });
+
+  async function rateLimitKeys() {
+    const db = await getDb();
+    return (await db.select({ key: rateLimits.key }).from(rateLimits)).map((row) => row.key);
+  }
+
+  it('gives no fresh bucket to entries that are not IP addresses', async () => {
+    const body = fileRequest(makePdf());
+    const statuses: number[] = [];
+    for (let n = 1; n <= 25; n += 1) statuses.push((await post(postDirectUpload, '/api/direct-uploads', body, `not-an-ip-${n}`)).status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(20);
+    expect(statuses.slice(20)).toEqual([429, 429, 429, 429, 429]);
+    expect(await rateLimitKeys()).toEqual(['direct-uploads:unidentified']);
+  });
+
+  it('keys IPv6 clients by their /64, and stores a key of bounded size whatever the header holds', async () => {
+    process.env.RATE_LIMIT_DIRECT_UPLOADS = '2';
+    resetEnv();
+    const body = fileRequest(makePdf());
+    expect((await post(postDirectUpload, '/api/direct-uploads', body, '2001:db8:1:2::1')).status).toBe(200);
+    expect((await post(postDirectUpload, '/api/direct-uploads', body, '2001:DB8:1:2:ffff:ffff:ffff:fffe')).status).toBe(200);
+    expect((await post(postDirectUpload, '/api/direct-uploads', body, '[2001:db8:1:2:abcd::9]:443')).status).toBe(429);
+    expect((await post(postDirectUpload, '/api/direct-uploads', body, '2001:db8:1:3::1')).status).toBe(200);
+    expect((await post(postDirectUpload, '/api/direct-uploads', body, `${'a'.repeat(8000)}`)).status).toBe(200);
+    const keys = await rateLimitKeys();
+    expect(keys.sort()).toEqual(['direct-uploads:2001:db8:1:2::/64', 'direct-uploads:2001:db8:1:3::/64', 'direct-uploads:unidentified']);
+    expect(Math.max(...keys.map((key) => key.length))).toBeLessThanOrEqual(40);
+  });
+});
+
 describe('clientAddress', () => {
   const request = (headers: Record<string, string>) => new Request('http://app.test/', { headers });
   it('takes the entry the trusted proxy added, not what the client sent', () => {
     expect(clientAddress(request({ 'X-Forwarded-For': '6.6.6.6, 198.51.100.1' }), 1)).toBe('198.51.100.1');
     expect(clientAddress(request({ 'X-Forwarded-For': '6.6.6.6, 198.51.100.1, 10.0.0.2' }), 2)).toBe('198.51.100.1');
     expect(clientAddress(request({ 'X-Forwarded-For': '198.51.100.1' }), 3)).toBe('198.51.100.1');
-    expect(clientAddress(request({ 'X-Real-IP': '198.51.100.5' }), 1)).toBe('198.51.100.5');
-    expect(clientAddress(request({}), 1)).toBe('unknown');
+    expect(clientAddress(request({ 'X-Forwarded-For': '198.51.100.1:50123' }), 1)).toBe('198.51.100.1');
+    expect(clientAddress(request({ 'X-Forwarded-For': '::ffff:198.51.100.1' }), 1)).toBe('198.51.100.1');
+    expect(clientAddress(request({ 'X-Forwarded-For': '2001:db8::7' }), 1)).toBe('2001:db8:0:0::/64');
+    expect(clientAddress(request({ 'X-Forwarded-For': '2001:db8:a:b:c:d:1.2.3.4' }), 1)).toBe('2001:db8:a:b::/64');
+    expect(clientAddress(request({}), 1)).toBe('unidentified');
+  });
+
+  it('believes nothing without a trusted proxy, and never X-Real-IP', () => {
+    expect(clientAddress(request({ 'X-Real-IP': '198.51.100.5' }), 1)).toBe('unidentified');
+    expect(clientAddress(request({ 'X-Forwarded-For': '198.51.100.1' }), 0)).toBe('unidentified');
+    expect(clientAddress(request({ 'X-Forwarded-For': 'not-an-ip, 999.1.1.1' }), 1)).toBe('unidentified');
   });
 });

@@ -104,25 +104,30 @@ describe.skipIf(s3Skipped())('the tutorial client flow against S3 and Postgres',
 });
 
 describe.skipIf(s3Skipped())('GET /api/health with S3', () => {
-  async function health() {
-    const response = await GET(new Request('http://app.test/api/health'), { params: Promise.resolve({}) });
+  const cronSecret = 'cron-secret-for-s3-tests-0123456789';
+  async function health(headers: Record<string, string> = {}) {
+    const response = await GET(new Request('http://app.test/api/health', { headers }), { params: Promise.resolve({}) });
     return { status: response.status, body: await response.json() };
   }
 
-  it('answers 200 when the bucket answers, 503 when it does not', async () => {
+  it('answers 200 when the bucket answers, 503 when it does not, with details only for the operator', async () => {
     const ok = await health();
     expect(ok.status).toBe(200);
-    expect(ok.body.checks.storage).toMatchObject({ ok: true, service: 's3' });
+    expect(ok.body.checks).toEqual({ database: 'ok', storage: 'ok' });
 
     const bucket = process.env.S3_BUCKET;
     process.env.S3_BUCKET = 'rd-missing-bucket-for-health';
+    process.env.CRON_SECRET = cronSecret;
     resetEnv();
     try {
       const down = await health();
       expect(down.status).toBe(503);
-      expect(down.body.checks.storage.ok).toBe(false);
+      expect(down.body.checks).toEqual({ database: 'ok', storage: 'unavailable' });
+      const detailed = await health({ Authorization: `Bearer ${cronSecret}` });
+      expect(detailed.body.checks.storage).toMatchObject({ ok: false, service: 's3', error: expect.any(String) });
     } finally {
       process.env.S3_BUCKET = bucket;
+      delete process.env.CRON_SECRET;
       resetEnv();
     }
   });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { getStorage } from '@/lib/storage';
-import { generateBlobKey } from '@/lib/storage/keys';
+import { generateBlobKey, variantKey } from '@/lib/storage/keys';
 import { makePdf } from '../fixtures/pdf';
 import { s3Skipped } from '../support/s3';
 
@@ -45,18 +45,19 @@ describe.skipIf(s3Skipped())('S3 service against a real S3 server (Ceph RGW)', (
     expect(Buffer.from(await storage().readRange(key, 0, 1023)).equals(pdf.subarray(0, 1024))).toBe(true);
   });
 
-  it('answers size, MD5 and the first bytes in one ranged GET, and null for a missing object', async () => {
-    const pdf = makePdf('S3 one request', 4096);
-    const { key, url, headers } = await signedUpload(pdf);
-    expect((await put(url, headers, pdf)).status).toBe(200);
-    const found = await storage().statWithHead!(key, 1024);
-    expect(found?.stored).toEqual(await storage().stat(key));
-    expect(found?.stored.byteSize).toBe(pdf.length);
-    expect(Buffer.from(found!.head).equals(pdf.subarray(0, 1024))).toBe(true);
-    const whole = await storage().statWithHead!(key, pdf.length + 100);
-    expect(whole?.stored.byteSize).toBe(pdf.length);
-    expect(Buffer.from(whole!.head).equals(pdf)).toBe(true);
-    expect(await storage().statWithHead!(generateBlobKey(), 1024)).toBeNull();
+  it('stores a variant the server made (a preview) next to its blob, replaces it, serves it and deletes it', async () => {
+    const key = variantKey(generateBlobKey(), 'preview');
+    const first = Buffer.from('RIFF\x10\x00\x00\x00WEBPfirst');
+    const second = Buffer.from('RIFF\x10\x00\x00\x00WEBPsecond-version');
+    await storage().upload(key, first, 'image/webp');
+    await storage().upload(key, second, 'image/webp');
+    expect(await storage().stat(key)).toMatchObject({ byteSize: second.length, checksum: md5(second).toString('base64') });
+    const url = await storage().getDownloadUrl(key, { filename: 'cv (page 1).webp', contentType: 'image/webp', disposition: 'inline', expiresIn: 60 });
+    const download = await fetch(url);
+    expect(download.headers.get('content-type')).toBe('image/webp');
+    expect(Buffer.from(await download.arrayBuffer()).equals(second)).toBe(true);
+    await storage().delete(key);
+    expect(await storage().stat(key)).toBeNull();
   });
 
   it('is refused by S3 when one byte of the body changes (400 BadDigest), and nothing is stored', async () => {

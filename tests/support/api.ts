@@ -18,10 +18,10 @@ async function asJson(response: Response): Promise<JsonResult> {
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
 }
 
-export function jsonRequest(path: string, body: unknown): Request {
+export function jsonRequest(path: string, body: unknown, headers: Record<string, string> = {}): Request {
   return new Request(`${origin}${path}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
@@ -41,12 +41,12 @@ export function fileRequest(bytes: Buffer, overrides: Record<string, unknown> = 
   };
 }
 
-export async function presign(body: unknown): Promise<JsonResult> {
-  return asJson(await postDirectUpload(jsonRequest('/api/direct-uploads', body), noParams as never));
+export async function presign(body: unknown, headers?: Record<string, string>): Promise<JsonResult> {
+  return asJson(await postDirectUpload(jsonRequest('/api/direct-uploads', body, headers), noParams as never));
 }
 
-export async function createUser(body: unknown): Promise<JsonResult> {
-  return asJson(await postUsers(jsonRequest('/api/users', body), noParams as never));
+export async function createUser(body: unknown, headers?: Record<string, string>): Promise<JsonResult> {
+  return asJson(await postUsers(jsonRequest('/api/users', body, headers), noParams as never));
 }
 
 function tokenOf(url: string): string {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assertProductionReady, parseEnv } from '@/lib/env';
 
 const secret = 'x'.repeat(48);
+const production = { NODE_ENV: 'production', APP_URL: 'https://apply.example', TRUSTED_PROXY_HOPS: '1' };
 
 describe('configuration', () => {
   it('runs with zero configuration: PGlite and the disk service', () => {
@@ -34,20 +35,45 @@ describe('configuration', () => {
     [{ MAX_UPLOAD_BYTES: 'lots' }, /MAX_UPLOAD_BYTES/],
     [{ DATABASE_URL: 'not a url' }, /DATABASE_URL/],
     [{ STORAGE_SERVICE: 'ftp' }, /STORAGE_SERVICE/],
+    [{ PENDING_UPLOAD_BYTES_PER_CLIENT: '1000' }, /PENDING_UPLOAD_BYTES_PER_CLIENT: must be 0 \(no ceiling\) or at least MAX_UPLOAD_BYTES/],
+    [{ MAX_UPLOAD_BYTES: '2000000000' }, /PENDING_UPLOAD_BYTES_TOTAL: must be 0/],
   ])('refuses %j with a message naming the variable', (source, message) => {
     expect(() => parseEnv(source)).toThrow(message);
   });
 
   it('refuses to start in production without BLOB_TOKEN_SECRET', () => {
     expect(() => assertProductionReady(parseEnv({ NODE_ENV: 'production' }))).toThrow(/BLOB_TOKEN_SECRET is required/);
-    expect(() => assertProductionReady(parseEnv({ NODE_ENV: 'production', BLOB_TOKEN_SECRET: secret }))).not.toThrow();
+    expect(() => assertProductionReady(parseEnv({ ...production, BLOB_TOKEN_SECRET: secret }))).not.toThrow();
+  });
+
+  it('refuses to start in production without APP_URL: links are never built from the Host header', () => {
+    const { APP_URL: _omitted, ...rest } = production;
+    expect(() => assertProductionReady(parseEnv({ ...rest, BLOB_TOKEN_SECRET: secret }))).toThrow(/APP_URL is required in production/);
+    expect(() => parseEnv({ APP_URL: 'ftp://apply.example' })).toThrow(/APP_URL: must be an http or https origin/);
+  });
+
+  it('refuses an ADMIN_PASSWORD under 16 characters, naming it', () => {
+    expect(() => parseEnv({ ...production, BLOB_TOKEN_SECRET: secret, ADMIN_PASSWORD: 'hunter2hunter2' })).toThrow(/ADMIN_PASSWORD: must be at least 16 characters/);
+    expect(parseEnv({ ADMIN_PASSWORD: 'sixteen-chars-ok' }).ADMIN_PASSWORD).toBe('sixteen-chars-ok');
+  });
+
+  it('knows the trusted proxy hops: 1 on Heroku and Vercel, else required in production', () => {
+    const { TRUSTED_PROXY_HOPS: _omitted, ...rest } = production;
+    const bare = { ...rest, BLOB_TOKEN_SECRET: secret };
+    expect(() => assertProductionReady(parseEnv(bare))).toThrow(/TRUSTED_PROXY_HOPS is required in production outside Heroku and Vercel: the number of proxies/);
+    expect(parseEnv({ ...bare, DYNO: 'web.1' }).TRUSTED_PROXY_HOPS).toBe(1);
+    expect(parseEnv({ ...bare, VERCEL: '1' }).TRUSTED_PROXY_HOPS).toBe(1);
+    expect(parseEnv({ ...bare, DYNO: 'web.1', TRUSTED_PROXY_HOPS: '2' }).TRUSTED_PROXY_HOPS).toBe(2);
+    expect(parseEnv({ ...bare, TRUSTED_PROXY_HOPS: '0' }).TRUSTED_PROXY_HOPS).toBe(0);
+    expect(() => assertProductionReady(parseEnv({ ...bare, DYNO: 'web.1' }))).not.toThrow();
+    expect(parseEnv({}).TRUSTED_PROXY_HOPS).toBe(1);
   });
 
   it('refuses PGlite and the disk service on Vercel', () => {
-    const env = parseEnv({ NODE_ENV: 'production', BLOB_TOKEN_SECRET: secret, VERCEL: '1' });
+    const env = parseEnv({ ...production, BLOB_TOKEN_SECRET: secret, VERCEL: '1' });
     expect(() => assertProductionReady(env)).toThrow(/DATABASE_URL is required on Vercel[\s\S]*disk storage service cannot run on Vercel/);
     const ready = parseEnv({
-      NODE_ENV: 'production',
+      ...production,
       BLOB_TOKEN_SECRET: secret,
       VERCEL: '1',
       DATABASE_URL: 'postgres://u@db.example/app',

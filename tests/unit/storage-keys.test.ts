@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DiskStorageService } from '@/lib/storage/disk';
-import { generateBlobKey, isValidBlobKey } from '@/lib/storage/keys';
+import { generateBlobKey, isValidBlobKey, parseVariantKey, variantKey, variantKeysOf } from '@/lib/storage/keys';
 
 const root = path.resolve('/srv/storage');
 const disk = new DiskStorageService(root, 'http://app.test');
@@ -37,5 +37,31 @@ describe('disk service key -> path', () => {
   ])('refuses %j', (key) => {
     expect(isValidBlobKey(key)).toBe(false);
     expect(() => disk.pathFor(key)).toThrow(/unsafe storage key/);
+  });
+});
+
+describe('variant keys', () => {
+  const key = 'abcdefghijklmnopqrstuvwxyz01';
+
+  it('derive from the blob key, and the disk service keeps them under variants/', () => {
+    expect(variantKey(key, 'preview')).toBe(`variants/${key}/preview`);
+    expect(variantKeysOf(key)).toEqual([`variants/${key}/preview`]);
+    expect(parseVariantKey(`variants/${key}/preview`)).toEqual({ blobKey: key, name: 'preview' });
+    expect(disk.pathFor(`variants/${key}/preview`)).toBe(path.join(root, 'variants', 'ab', 'cd', key, 'preview'));
+  });
+
+  it.each([
+    [`variants/${key}/../../etc/passwd`],
+    [`variants/${key}/thumbnail`],
+    ['variants/../abcdefghijklmnopqrstuvwxyz01/preview'],
+    [`variants/${key.toUpperCase()}/preview`],
+    [`/variants/${key}/preview`],
+  ])('refuses %j', (candidate) => {
+    expect(parseVariantKey(candidate)).toBeNull();
+    expect(() => disk.pathFor(candidate)).toThrow(/unsafe storage key/);
+  });
+
+  it('are only made for blob keys', () => {
+    expect(() => variantKey('../etc', 'preview')).toThrow();
   });
 });

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { SignInForm } from '@/app/admin/_components/sign-in-form';
 import { getEnv } from '@/lib/env';
 
 export const metadata: Metadata = { title: 'Sign in — Resume Drop', robots: { index: false } };
@@ -13,24 +14,7 @@ export default async function AdminLoginPage({ searchParams }: { searchParams: P
         <h1>Recruiter sign-in</h1>
       </header>
       {enabled ? (
-        <form className="card" method="post" action="/api/admin/session">
-          <div className="field">
-            <label className="field-label" htmlFor="password">
-              Password
-            </label>
-            <input id="password" name="password" type="password" autoComplete="current-password" required autoFocus />
-            {error && (
-              <p className="field-error" role="alert">
-                That password is not right.
-              </p>
-            )}
-          </div>
-          <div className="actions">
-            <button type="submit" className="button">
-              Sign in
-            </button>
-          </div>
-        </form>
+        <SignInForm wrongPassword={Boolean(error)} />
       ) : (
         <p className="card">The recruiter view is disabled: set ADMIN_PASSWORD to enable it.</p>
       )}

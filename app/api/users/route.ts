@@ -6,8 +6,10 @@ import { createConfirmationPath } from '@/lib/users/confirmation-link';
 import { createApplicant } from '@/lib/users/create-applicant';
 
 export const POST = route(async (request) => {
+  // Read first: a request another site's page sent (415/403) must not count against its visitor.
+  const body = await readJson(request);
   await enforceRateLimit(request, 'users');
-  const parsed = applicantRequestSchema.safeParse(await readJson(request));
+  const parsed = applicantRequestSchema.safeParse(body);
   if (!parsed.success) {
     throw unprocessable('validation_failed', 'Some fields need your attention.', fieldErrors(parsed.error));
   }

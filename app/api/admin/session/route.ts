@@ -1,26 +1,33 @@
-import { adminCookieName, adminCookieOptions, createAdminSession, isAdminPassword } from '@/lib/admin/session';
+import { beginSignInAttempt } from '@/lib/admin/sign-in-limit';
+import { clearAdminSessionCookie, createAdminSessionCookie, isAdminPassword } from '@/lib/admin/session';
 import { getEnv } from '@/lib/env';
 import { AppError } from '@/lib/http/errors';
 import { publicOrigin, route } from '@/lib/http/handler';
+import { readForm } from '@/lib/http/read-form';
 
-/** Sign in from the form at /admin/login: a session cookie and back to /admin, or back with an error. */
+// The form holds one password field; nothing larger is read.
+const maxFormBytes = 4 * 1024;
+
+/**
+ * Sign in from the form at /admin/login: a session cookie and back to /admin, or back with an
+ * error; for the form's script (Accept: application/json), 204 or a JSON error instead of the
+ * redirects. Failed attempts are limited per client address and in all (429 with Retry-After).
+ */
 export const POST = route(async (request) => {
   if (!getEnv().ADMIN_PASSWORD) throw new AppError(404, 'not_found', 'The recruiter view is not enabled (ADMIN_PASSWORD).');
-  const form = await request.formData().catch(() => null);
-  const password = form?.get('password');
+  const password = (await readForm(request, maxFormBytes)).get('password');
+  const attempt = await beginSignInAttempt(request);
+  const json = request.headers.get('accept')?.includes('application/json') ?? false;
   const origin = publicOrigin(request);
   if (typeof password !== 'string' || !isAdminPassword(password)) {
-    return Response.redirect(`${origin}/admin/login?error=1`, 303);
+    if (json) throw new AppError(401, 'wrong_password', 'That password is not right.');
+    return new Response(null, { status: 303, headers: { Location: `${origin}/admin/login?error=1` } });
   }
-  const session = await createAdminSession();
-  const options = adminCookieOptions(request.url, session.maxAge);
-  const cookie = `${adminCookieName}=${session.value}; Path=${options.path}; Max-Age=${options.maxAge}; HttpOnly; SameSite=Strict${options.secure ? '; Secure' : ''}`;
+  await attempt.succeeded();
+  const cookie = await createAdminSessionCookie();
+  if (json) return new Response(null, { status: 204, headers: { 'Set-Cookie': cookie, 'Cache-Control': 'no-store' } });
   return new Response(null, { status: 303, headers: { Location: `${origin}/admin`, 'Set-Cookie': cookie } });
 });
 
 /** Sign out. */
-export const DELETE = route(async () => {
-  const response = new Response(null, { status: 204 });
-  response.headers.append('Set-Cookie', `${adminCookieName}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict`);
-  return response;
-});
+export const DELETE = route(async () => new Response(null, { status: 204, headers: { 'Set-Cookie': clearAdminSessionCookie() } }));

@@ -1,3 +1,5 @@
+import { AbortedError } from './aborted-error';
+
 export type FieldErrors = Record<string, string>;
 
 export class ApiError extends Error {
@@ -32,7 +34,8 @@ export interface ApplicantFields {
   email: string;
 }
 
-async function postJson<T>(path: string, body: unknown, signal?: AbortSignal): Promise<{ body: T; headers: Headers }> {
+/** POSTs JSON (the API refuses any other Content-Type) and turns error answers into ApiError. */
+export async function postJson<T>(path: string, body: unknown, signal?: AbortSignal): Promise<{ body: T; headers: Headers }> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -41,13 +44,14 @@ async function postJson<T>(path: string, body: unknown, signal?: AbortSignal): P
       body: JSON.stringify(body),
       signal,
     });
-  } catch (error) {
-    if (signal?.aborted) throw error;
+  } catch {
+    if (signal?.aborted) throw new AbortedError();
     throw new ApiError(0, 'network_error', 'Could not reach the server. Check your connection and try again.');
   }
   const payload = (await response.json().catch(() => null)) as
     | (T & { error?: { code: string; message: string; fields?: FieldErrors } })
     | null;
+  if (signal?.aborted) throw new AbortedError();
   if (response.status !== 200 || !payload) {
     const error = payload?.error;
     throw new ApiError(
@@ -58,24 +62,6 @@ async function postJson<T>(path: string, body: unknown, signal?: AbortSignal): P
     );
   }
   return { body: payload, headers: response.headers };
-}
-
-export async function requestDirectUpload(file: File, checksum: string, signal?: AbortSignal) {
-  const { body } = await postJson<DirectUploadResponse>(
-    '/api/direct-uploads',
-    {
-      file: {
-        filename: file.name,
-        byte_size: file.size,
-        checksum,
-        // Only called for files the page has checked are PDFs (see check-resume-file.ts).
-        content_type: 'application/pdf',
-        metadata: {},
-      },
-    },
-    signal,
-  );
-  return body;
 }
 
 /** The applicant, and the path of their own signed page (from the Confirmation-Location header). */

@@ -1,4 +1,4 @@
-import { AbortedError } from './compute-checksum';
+import { AbortedError } from './aborted-error';
 
 export type UploadFailure = 'network' | 'expired' | 'checksum' | 'rejected';
 
@@ -13,46 +13,16 @@ export class UploadError extends Error {
   }
 }
 
-export interface UploadOptions {
-  onProgress?: (loaded: number, total: number) => void;
-  signal?: AbortSignal;
-  /** Extra attempts after a dropped connection; the PUT is idempotent. */
-  retries?: number;
-  /** Called before each new attempt, to tell the person what is happening. */
-  onRetry?: (attempt: number, of: number) => void;
-}
-
 /**
- * PUTs the file to the URL the server signed, with exactly the headers it returned, reporting
- * progress. A dropped connection is retried; 412 on a retry means an earlier attempt got through.
+ * BlobUpload (Active Storage's name for this step): one PUT of the file to the URL the server
+ * signed, with exactly the headers it returned, reporting progress. An XHR, not fetch, because
+ * fetch cannot report upload progress. Retrying is the caller's decision (see direct-upload.ts).
  */
-export async function uploadToStorage(
+export function uploadBlob(
   url: string,
   headers: Record<string, string>,
   file: Blob,
-  { onProgress, signal, retries = 2, onRetry }: UploadOptions = {},
-): Promise<void> {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      await putOnce(url, headers, file, onProgress, signal);
-      return;
-    } catch (error) {
-      if (error instanceof UploadError && error.status === 412 && attempt > 0) return;
-      const retryable = error instanceof UploadError && error.kind === 'network';
-      if (!retryable || attempt >= retries) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
-      if (signal?.aborted) throw new AbortedError();
-      onRetry?.(attempt + 2, retries + 1);
-    }
-  }
-}
-
-function putOnce(
-  url: string,
-  headers: Record<string, string>,
-  file: Blob,
-  onProgress: UploadOptions['onProgress'],
-  signal: AbortSignal | undefined,
+  { onProgress, signal }: { onProgress?: (loaded: number, total: number) => void; signal?: AbortSignal } = {},
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new AbortedError());
@@ -85,7 +55,7 @@ function describeFailure(status: number, body: string): UploadError {
   const code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1] ?? /"code"\s*:\s*"([^"]+)"/.exec(body)?.[1] ?? '';
   const text = `${code} ${body}`;
   if (/expired/i.test(text)) {
-    return new UploadError('expired', 'The upload link expired before the file was sent. Please submit again.', status);
+    return new UploadError('expired', 'The upload link expired before the file was sent.', status);
   }
   if (/BadDigest|checksum_mismatch|InvalidDigest|length_mismatch/i.test(text)) {
     return new UploadError('checksum', 'The file changed or was damaged while uploading. Please choose it again.', status);

@@ -1,15 +1,13 @@
+import { AbortedError } from './aborted-error';
 import type { ChecksumMessage } from './checksum-worker';
 
 const checksumChunkSize = 8 * 1024 * 1024;
 
-export class AbortedError extends Error {
-  override name = 'AbortedError';
-  constructor() {
-    super('Cancelled.');
-  }
-}
-
-/** Base64 MD5 of a file, computed in a Web Worker with spark-md5 over 8 MiB slices (the top of the 2-8 MiB range: fewer, larger appends are faster). */
+/**
+ * FileChecksum (Active Storage's name for this step): the base64 MD5 of a file, computed in a Web
+ * Worker with spark-md5 over 8 MiB slices (the top of the 2-8 MiB range: fewer, larger appends are
+ * faster). Aborting terminates the worker at once.
+ */
 export function computeChecksum(
   file: Blob,
   { onProgress, signal }: { onProgress?: (loaded: number, total: number) => void; signal?: AbortSignal } = {},

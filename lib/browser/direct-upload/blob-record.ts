@@ -1,0 +1,23 @@
+import { postJson, type DirectUploadResponse } from './api-client';
+
+/**
+ * BlobRecord (Active Storage's name for this step): asks the app to record the blob and sign the
+ * upload. The answer carries the URL and headers of the PUT and the token that attaches the blob.
+ */
+export async function createBlobRecord(file: File, checksum: string, signal?: AbortSignal): Promise<DirectUploadResponse> {
+  const { body } = await postJson<DirectUploadResponse>(
+    '/api/direct-uploads',
+    {
+      file: {
+        filename: file.name,
+        byte_size: file.size,
+        checksum,
+        // Only called for files the page has checked are PDFs (see check-resume-file.ts).
+        content_type: 'application/pdf',
+        metadata: {},
+      },
+    },
+    signal,
+  );
+  return body;
+}

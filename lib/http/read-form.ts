@@ -1,0 +1,26 @@
+import 'server-only';
+import { payloadTooLarge, unsupportedMediaType } from './errors';
+
+/**
+ * Reads an HTML form post (`application/x-www-form-urlencoded`) of at most `maxBytes`, refusing a
+ * larger one from its Content-Length or as soon as the stream passes the cap, so that nothing
+ * bigger is ever buffered (`request.formData()` would read any size).
+ */
+export async function readForm(request: Request, maxBytes: number): Promise<URLSearchParams> {
+  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') {
+    throw unsupportedMediaType('unsupported_content_type', 'Send the form as application/x-www-form-urlencoded.');
+  }
+  const tooLarge = () => payloadTooLarge('body_too_large', `The request body is larger than ${maxBytes / 1024} KiB.`);
+  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    for await (const chunk of request.body) {
+      size += chunk.byteLength;
+      if (size > maxBytes) throw tooLarge();
+      chunks.push(chunk);
+    }
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}

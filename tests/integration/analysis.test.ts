@@ -1,0 +1,299 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DELETE as deleteApplicantRoute } from '@/app/api/admin/applicants/[id]/route';
+import { GET as previewRoute } from '@/app/api/admin/applicants/[id]/preview/route';
+import { GET as exportRoute } from '@/app/api/admin/applicants/export/route';
+import { POST as signIn } from '@/app/api/admin/session/route';
+import { GET as purgeRoute } from '@/app/api/cron/purge-blobs/route';
+import { GET as healthRoute } from '@/app/api/health/route';
+import { getDb } from '@/db/client';
+import { attachments, blobs, blobVariants, users } from '@/db/schema';
+import { deleteApplicant, listApplicants } from '@/lib/admin/applicants';
+import { analyzeBlob } from '@/lib/analysis/analyze-blob';
+import { defaultLimits } from '@/lib/analysis/run-pdf-worker';
+import { analyzePendingBlobs, markForReanalysis } from '@/lib/analysis/sweep';
+import { purgeUnattachedBlobs } from '@/lib/blobs/purge-unattached';
+import { resetEnv } from '@/lib/env';
+import { makePdf } from '../fixtures/pdf';
+import {
+  makeCompressionBomb,
+  makeEncryptedPdf,
+  makeManyPagesPdf,
+  makeRandomPdf,
+  makeTextPdf,
+  makeTruncatedPdf,
+} from '../fixtures/pdf-documents';
+import { applyWithResume, createUser, fileRequest, getObject, origin, presign, putObject } from '../support/api';
+import { countRows, listStoredFiles } from '../support/state';
+
+const password = 'correct horse battery staple';
+const noParams = { params: Promise.resolve({}) };
+
+async function apply(pdf: Buffer, email: string, name = 'Ada', filename = 'resume.pdf') {
+  const created = await applyWithResume(pdf, { email, first_name: name, last_name: 'Tester' }, filename);
+  expect(created.status).toBe(200);
+  const db = await getDb();
+  const [row] = await db.select().from(attachments).where(eq(attachments.recordId, created.body.id as string));
+  return { userId: created.body.id as string, blobId: row!.blobId };
+}
+
+async function blobRow(id: string) {
+  const db = await getDb();
+  const [row] = await db.select().from(blobs).where(eq(blobs.id, id));
+  return row;
+}
+
+async function adminCookie() {
+  const response = await signIn(
+    new Request(`${origin}/api/admin/session`, { method: 'POST', body: new URLSearchParams({ password }) }),
+    noParams,
+  );
+  return /rd_admin=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1] ?? '';
+}
+
+const isWebp = (bytes: Buffer) => bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP';
+
+const resume = makeTextPdf(
+  [
+    ['Grace Tester', 'Platform engineer', 'Ran Zanzibarite clusters for a payments company'],
+    ['Page two: mentoring and hiring'],
+    ['Page three: references on request'],
+  ],
+  { title: 'Curriculum vitae', author: 'Grace Tester', producer: 'tests', creationDate: 'D:20240102030405Z' },
+);
+
+describe('analysis of attached resumes', () => {
+  beforeEach(() => {
+    process.env.ADMIN_PASSWORD = password;
+    resetEnv();
+  });
+  afterEach(() => {
+    delete process.env.ADMIN_PASSWORD;
+    delete process.env.CRON_SECRET;
+    resetEnv();
+  });
+
+  it('records the page count, metadata and text of a generated PDF, stores a preview, and makes the text searchable', async () => {
+    const { blobId } = await apply(resume, 'grace@example.com', 'Grace', 'grace-cv.pdf');
+    // Outside a request there is no after(): the blob waits for analysis.
+    expect((await blobRow(blobId))?.analyzedAt).toBeNull();
+
+    const report = await analyzeBlob(blobId);
+    expect(report).toMatchObject({ blobId, status: 'analyzed', pageCount: 3 });
+    const row = await blobRow(blobId);
+    expect(row).toMatchObject({ pageCount: 3, analysisError: null, analysisClaimedAt: null });
+    expect(row?.analyzedAt).toBeInstanceOf(Date);
+    expect(row?.pdfMetadata).toEqual({
+      title: 'Curriculum vitae',
+      author: 'Grace Tester',
+      producer: 'tests',
+      created_at: '2024-01-02T03:04:05.000Z',
+    });
+    expect(row?.extractedText).toContain('Ran Zanzibarite clusters for a payments company');
+    expect(row?.extractedText).toContain('Page three: references on request');
+
+    const db = await getDb();
+    const [variant] = await db.select().from(blobVariants).where(eq(blobVariants.blobId, blobId));
+    expect(variant).toMatchObject({ name: 'preview', key: `variants/${row!.key}/preview`, contentType: 'image/webp', width: 300 });
+    expect((await listStoredFiles()).sort()).toEqual([
+      `${row!.key.slice(0, 2)}/${row!.key.slice(2, 4)}/${row!.key}`,
+      `variants/${row!.key.slice(0, 2)}/${row!.key.slice(2, 4)}/${row!.key}/preview`,
+    ].sort());
+
+    // Idempotent: analyzed once, then left alone.
+    expect(await analyzeBlob(blobId)).toBeNull();
+
+    await createUser({ email: 'other@example.com', first_name: 'Other', last_name: 'Person' });
+    const found = await listApplicants('zanzibarite', 1);
+    expect(found.total).toBe(1);
+    expect(found.rows[0]).toMatchObject({ email: 'grace@example.com', pageCount: 3, analysis: 'analyzed', preview: { width: 300 } });
+    expect(found.rows[0]?.excerpt?.filter((part) => part.highlighted).map((part) => part.text)).toEqual(['Zanzibarite']);
+    // Stemmed: another form of the word finds it too; names and emails still match.
+    expect((await listApplicants('clustering', 1)).rows.map((r) => r.email)).toEqual(['grace@example.com']);
+    expect((await listApplicants('other@', 1)).rows.map((r) => r.email)).toEqual(['other@example.com']);
+    expect((await listApplicants('nowhere-to-be-found', 1)).total).toBe(0);
+  });
+
+  it('ranks name and email matches first, then resumes by relevance', async () => {
+    const { blobId: once } = await apply(makeTextPdf([['Rust once']]), 'once@example.com', 'Once');
+    const { blobId: often } = await apply(makeTextPdf([['Rust Rust Rust, and more Rust']]), 'often@example.com', 'Often');
+    await createUser({ email: 'rusty@example.com', first_name: 'Rust', last_name: 'Named' });
+    await analyzeBlob(once);
+    await analyzeBlob(often);
+    expect((await listApplicants('rust', 1)).rows.map((row) => row.email)).toEqual([
+      'rusty@example.com',
+      'often@example.com',
+      'once@example.com',
+    ]);
+  });
+
+  it('the sweep analyzes what after() missed, skips live claims, takes over dead ones, and runs from the cron route', async () => {
+    const first = await apply(makeTextPdf([['First resume']]), 'first@example.com');
+    const second = await apply(makeTextPdf([['Second resume']]), 'second@example.com');
+    const third = await apply(makeTextPdf([['Third resume']]), 'third@example.com');
+    await createUser({ email: 'noresume@example.com', first_name: 'No', last_name: 'Resume' });
+    const db = await getDb();
+    // Another process is analyzing `second` right now; the one that claimed `third` died long ago.
+    await db.update(blobs).set({ analysisClaimedAt: sql`now()` }).where(eq(blobs.id, second.blobId));
+    await db.update(blobs).set({ analysisClaimedAt: sql`now() - interval '1 hour'` }).where(eq(blobs.id, third.blobId));
+
+    expect(await analyzePendingBlobs()).toEqual({ analyzed: 2, failed: 0, errors: 0, remaining: 1 });
+    expect((await blobRow(first.blobId))?.pageCount).toBe(1);
+    expect((await blobRow(third.blobId))?.extractedText).toBe('Third resume');
+    expect((await blobRow(second.blobId))?.analyzedAt).toBeNull();
+
+    await db.update(blobs).set({ analysisClaimedAt: null }).where(eq(blobs.id, second.blobId));
+    process.env.CRON_SECRET = 'cron-secret-for-tests-0123456789';
+    resetEnv();
+    const response = await purgeRoute(
+      new Request(`${origin}/api/cron/purge-blobs`, { headers: { Authorization: 'Bearer cron-secret-for-tests-0123456789' } }),
+      noParams,
+    );
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      purged: 0,
+      abandoned: 0,
+      temporaryFiles: 0,
+      failed: 0,
+      olderThanHours: 48,
+      analysis: { analyzed: 1, failed: 0, errors: 0, remaining: 0 },
+    });
+    expect(await analyzePendingBlobs()).toEqual({ analyzed: 0, failed: 0, errors: 0, remaining: 0 });
+
+    // Re-running analysis: forgetting the results makes the next sweep analyze everything again.
+    expect(await markForReanalysis('failed')).toBe(0);
+    expect(await markForReanalysis('all')).toBe(3);
+    expect(await analyzePendingBlobs()).toEqual({ analyzed: 3, failed: 0, errors: 0, remaining: 0 });
+  });
+
+  it('records each hostile file as a failure with its reason, within the ceiling, while the server keeps answering', { timeout: 120_000 }, async () => {
+    const hostile: [string, Buffer, string, number | null][] = [
+      ['truncated', makeTruncatedPdf(), 'invalid_pdf', null],
+      ['random', makeRandomPdf(), 'invalid_pdf', null],
+      ['encrypted', makeEncryptedPdf(['Secret resume']), 'encrypted', null],
+      ['many-pages', makeManyPagesPdf(5000), 'too_many_pages', 5000],
+      ['bomb', await makeCompressionBomb(1024), 'memory_limit', null],
+    ];
+    for (const [name, pdf, code, pageCount] of hostile) {
+      const { userId, blobId } = await apply(pdf, `${name}@example.com`, name);
+
+      // The server answers requests while the worker struggles with the file.
+      const latencies: number[] = [];
+      let analyzing = true;
+      const probe = (async () => {
+        while (analyzing) {
+          const started = performance.now();
+          const health = await healthRoute(new Request(`${origin}/api/health`), noParams);
+          expect(health.status).toBe(200);
+          latencies.push(performance.now() - started);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      })();
+      const report = await analyzeBlob(blobId);
+      analyzing = false;
+      await probe;
+
+      expect(report, name).toMatchObject({ status: 'failed', error: code, pageCount });
+      expect(report!.durationMs, name).toBeLessThan(defaultLimits.timeoutMs);
+      // Memory is sampled every 20 ms, so the watch may see a little more than the ceiling.
+      expect(report!.peakRssGrowthBytes, name).toBeLessThan((defaultLimits.memoryMb + 128) * 1024 * 1024);
+      expect(latencies.length, name).toBeGreaterThan(0);
+      expect(Math.max(...latencies), name).toBeLessThan(1000);
+
+      const row = await blobRow(blobId);
+      expect(row, name).toMatchObject({ analysisError: code, pageCount, extractedText: null, state: 'attached' });
+      expect(row?.analysisErrorMessage, name).toBeTruthy();
+      expect(row?.analyzedAt, name).toBeInstanceOf(Date);
+      // The application is kept, without a preview, and the sweep does not try again.
+      const db = await getDb();
+      expect(await db.select().from(users).where(eq(users.id, userId))).toHaveLength(1);
+      expect(await db.select().from(blobVariants).where(eq(blobVariants.blobId, blobId))).toEqual([]);
+      expect((await listApplicants(`${name}@example.com`, 1)).rows[0]).toMatchObject({ analysis: 'failed', analysisError: code, preview: null });
+    }
+    expect(await analyzePendingBlobs()).toEqual({ analyzed: 0, failed: 0, errors: 0, remaining: 0 });
+    expect(await markForReanalysis('failed')).toBe(hostile.length);
+  });
+
+  it('serves the preview through a fresh signed URL, and deleting the applicant deletes the preview object too', async () => {
+    const { userId, blobId } = await apply(resume, 'grace@example.com', 'Grace');
+    await analyzeBlob(blobId);
+    expect(await listStoredFiles()).toHaveLength(2);
+    const call = (handler: typeof previewRoute, method: string, cookie?: string) =>
+      handler(new Request(`${origin}/api/admin/applicants/${userId}`, { method, headers: cookie ? { Cookie: `rd_admin=${cookie}` } : {} }), {
+        params: Promise.resolve({ id: userId }),
+      });
+    expect((await call(previewRoute, 'GET')).status).toBe(401);
+    const cookie = await adminCookie();
+    const preview = await call(previewRoute, 'GET', cookie);
+    expect(preview.status).toBe(302);
+    const image = await getObject(preview.headers.get('location')!);
+    expect(image.headers.get('content-type')).toBe('image/webp');
+    expect(isWebp(Buffer.from(await image.arrayBuffer()))).toBe(true);
+
+    expect((await call(deleteApplicantRoute, 'DELETE', cookie)).status).toBe(200);
+    expect(await listStoredFiles()).toEqual([]);
+    const db = await getDb();
+    expect(await db.select().from(blobVariants)).toEqual([]);
+    expect(await countRows()).toEqual({ users: 0, blobs: 0, attachments: 0 });
+    expect((await call(previewRoute, 'GET', cookie)).status).toBe(404);
+  });
+
+  it('leaves no preview behind when the applicant is deleted while the resume is analyzed', async () => {
+    const { userId, blobId } = await apply(resume, 'grace@example.com', 'Grace');
+    const analysis = analyzeBlob(blobId);
+    await deleteApplicant(userId, origin);
+    expect(await analysis).toBeNull();
+    expect(await listStoredFiles()).toEqual([]);
+    expect(await countRows()).toEqual({ users: 0, blobs: 0, attachments: 0 });
+  });
+
+  it('the purge never touches previews of attached blobs', async () => {
+    const { blobId } = await apply(resume, 'grace@example.com', 'Grace');
+    await analyzeBlob(blobId);
+    const pdf = makePdf('Never attached');
+    const upload = await presign(fileRequest(pdf));
+    await putObject(upload.body.direct_upload.url, upload.body.direct_upload.headers, pdf);
+    const db = await getDb();
+    await db.update(blobs).set({ createdAt: sql`now() - interval '500 hours'` });
+
+    const before = (await listStoredFiles()).sort();
+    expect(before).toHaveLength(3);
+    expect(await purgeUnattachedBlobs()).toEqual({ purged: 1, abandoned: 0, temporaryFiles: 0, failed: 0, olderThanHours: 48 });
+    const after = (await listStoredFiles()).sort();
+    expect(after).toHaveLength(2);
+    expect(after.filter((file) => file.startsWith('variants/'))).toHaveLength(1);
+    expect(await db.select().from(blobVariants)).toHaveLength(1);
+  });
+
+  it('exports the current search as CSV with formula cells neutralised', async () => {
+    const { blobId } = await apply(resume, 'grace@example.com', '=HYPERLINK("http://evil.example","x")', 'cv, "final".pdf');
+    await analyzeBlob(blobId);
+    await createUser({ email: 'plain@example.com', first_name: '+Plain', last_name: 'Person' });
+    const cookie = await adminCookie();
+    const exportCsv = (query: string, withCookie = true) =>
+      exportRoute(
+        new Request(`${origin}/api/admin/applicants/export?${new URLSearchParams({ q: query })}`, {
+          headers: withCookie ? { Cookie: `rd_admin=${cookie}` } : {},
+        }),
+        noParams,
+      );
+    expect((await exportCsv('', false)).status).toBe(401);
+
+    const response = await exportCsv('zanzibarite');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="applicants-\d{4}-\d{2}-\d{2}\.csv"/);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(bytes.subarray(0, 3).toString('hex')).toBe('efbbbf');
+    const lines = bytes.subarray(3).toString('utf8').split('\r\n');
+    expect(lines[0]).toBe('Name,Email,Submitted at (UTC),File name,Pages');
+    expect(lines[1]).toMatch(
+      /^"'=HYPERLINK\(""http:\/\/evil\.example"",""x""\) Tester",grace@example\.com,\d{4}-\d{2}-\d{2}T[\d:.]+Z,"cv, ""final"".pdf",3$/,
+    );
+    expect(lines.slice(2)).toEqual(['']);
+
+    const everyone = (await (await exportCsv('')).text()).split('\r\n');
+    expect(everyone).toHaveLength(4);
+    expect(everyone[1]).toMatch(/^'\+Plain Person,plain@example\.com,[^,]+,,$/);
+  });
+});

@@ -1,12 +1,23 @@
-// 3. API throughput with autocannon against `next start` + Postgres + S3 (Ceph gateway):
-// POST /api/direct-uploads, then POST /api/users with blobs uploaded beforehand, 16 and 64
-// connections for 20 s each: requests/s, p50, p99, errors, and the server's CPU use meanwhile.
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+// 3. API cost against the framework's floor. A minimal Next.js app of the same version (bench/lib/floor.mjs)
+// and the product, each under `next start`, one after the other, loaded by autocannon (in this
+// process) at 16 and 64 connections: server CPU ms per request (utime + stime of the server process
+// from /proc over the run ÷ requests answered; the load generator is another process and is not
+// counted), req/s, latency, errors; RSS idle after start, after warm-up and at the end, and peak
+// during the 64-connection run. The product runs POST /api/direct-uploads, then (with the blobs it
+// handed out uploaded) POST /api/users, on disk + PGlite, disk + Postgres and S3 + Postgres, with
+// the default rate limits on and every request from its own address. Then cold starts (spawn of
+// `next start` → first 200 from POST /api/direct-uploads, 5 times) and, when .vercel/output exists,
+// the traced size of each Vercel function.
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { ensureGateway, startApp } from './lib/app.mjs';
-import { cpuSeconds, log, makePdfFile, nativeMd5, workDir } from './lib/common.mjs';
+import { appSnapshot, ensureGateway, launchNext, prepareApp } from './lib/app.mjs';
+import { cpuSeconds, log, makePdfFile, median, memory, nativeMd5, resetPeak, sleep, workDir } from './lib/common.mjs';
+import { floorApp, floorRoute } from './lib/floor.mjs';
 import { summariseProfiles } from './lib/profile.mjs';
+import { vercelFunctionSizes } from './lib/vercel-sizes.mjs';
+
+const MiB = 2 ** 20;
 
 function cannon(options) {
   return new Promise((resolve, reject) => {
@@ -14,25 +25,32 @@ function cannon(options) {
   });
 }
 
-async function measuredRun(app, options) {
-  const cpuBefore = cpuSeconds(app.pid);
+/** One autocannon run with the server process's CPU and peak RSS read around it. */
+async function measuredRun(server, options) {
+  resetPeak(server.pid);
+  const cpuBefore = cpuSeconds(server.pid);
   const result = await cannon(options);
-  const cpu = cpuSeconds(app.pid) - cpuBefore;
+  const cpu = cpuSeconds(server.pid) - cpuBefore;
+  const answered = result.requests.total;
   return {
     connections: options.connections,
     seconds: options.duration,
     requestsPerSecond: result.requests.average,
-    total: result.requests.total,
+    total: answered,
     p50: result.latency.p50,
     p99: result.latency.p99,
     max: result.latency.max,
     errors: result.errors + result.timeouts + result.non2xx,
     breakdown: { errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx, statusCodeStats: result.statusCodeStats },
     serverCpuPercent: (cpu / options.duration) * 100,
+    cpuMsPerRequest: answered > 0 ? (cpu * 1000) / answered : NaN,
+    peakRssMB: memory(server.pid).hwm / MiB,
   };
 }
 
-async function putAll(uploads, bytes, concurrency = 32) {
+const rssMB = (pid) => memory(pid).rss / MiB;
+
+async function putAll(uploads, bytes, concurrency = 16) {
   let index = 0;
   let failed = 0;
   const worker = async () => {
@@ -47,10 +65,200 @@ async function putAll(uploads, bytes, concurrency = 32) {
   return failed;
 }
 
+// Every request from its own address, as real traffic would be: the rate limiter's database write
+// is part of each request. Real IPv4 addresses (not names), behind one trusted proxy hop. They are
+// only header values: every request goes to the server on 127.0.0.1.
+let address = 0;
+function nextAddress() {
+  address += 1;
+  return `10.${(address >> 16) & 255}.${(address >> 8) & 255}.${address & 255}`;
+}
+const fromNewClient = (request) => ({ ...request, headers: { ...request.headers, 'x-forwarded-for': nextAddress() } });
+
+const jsonHeaders = { 'content-type': 'application/json', accept: 'application/json' };
+
+function presignBodyFor(bytes, checksum) {
+  return JSON.stringify({
+    file: { filename: 'resume.pdf', byte_size: bytes.length, checksum, content_type: 'application/pdf', metadata: {} },
+  });
+}
+
+/** The server's env beside the target's: default rate limits, one trusted proxy hop. */
+const productEnv = {
+  UPLOAD_URL_EXPIRES_IN: '3600',
+  TRUSTED_PROXY_HOPS: '1',
+  RATE_LIMIT_DIRECT_UPLOADS: '',
+  RATE_LIMIT_USERS: '',
+};
+
+const readyByPresign = (presignBody) => (url) =>
+  fetch(`${url}/api/direct-uploads`, { method: 'POST', headers: { ...jsonHeaders, 'x-forwarded-for': nextAddress() }, body: presignBody });
+
+async function runFloor({ duration, connectionCounts, port, profileDir }) {
+  const { dir, version } = floorApp();
+  const body = JSON.stringify({ file: { filename: 'resume.pdf', byte_size: 4096, checksum: 'A'.repeat(22) + '==', content_type: 'application/pdf', metadata: {} } });
+  const ready = (url) => fetch(`${url}${floorRoute}`, { method: 'POST', headers: jsonHeaders, body });
+  const server = await launchNext({
+    appDir: dir,
+    port,
+    env: {},
+    ready,
+    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, 'floor')}`] : [],
+  });
+  try {
+    await sleep(1000);
+    const idleAfterStartMB = rssMB(server.pid);
+    const options = (connections, seconds) => ({
+      url: server.url,
+      headers: jsonHeaders,
+      timeout: 30,
+      connections,
+      duration: seconds,
+      requests: [{ method: 'POST', path: floorRoute, body, setupRequest: fromNewClient }],
+    });
+    await cannon(options(16, 3));
+    const runs = [];
+    for (const connections of connectionCounts) {
+      const run = await measuredRun(server, options(connections, duration));
+      runs.push(run);
+      log(`api floor c=${connections}: ${run.requestsPerSecond.toFixed(0)} req/s, ${run.cpuMsPerRequest.toFixed(2)} CPU ms/request, errors ${run.errors}`);
+    }
+    await sleep(10_000);
+    return { nextVersion: version, dir, idleAfterStartMB, idleAtEndMB: rssMB(server.pid), runs };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function runTarget({ target, duration, connectionCounts, port, bytes, checksum, profileDir }) {
+  const appDir = await appSnapshot();
+  const prepared = await prepareApp({ storage: target.storage, port, label: `api-${target.name}`, extraEnv: productEnv });
+  const presignBody = presignBodyFor(bytes, checksum);
+  let server;
+  try {
+    server = await launchNext({
+      appDir,
+      port,
+      env: prepared.env,
+      ready: readyByPresign(presignBody),
+      nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, target.name)}`] : [],
+    });
+    await sleep(1000);
+    const idleAfterStartMB = rssMB(server.pid);
+    const base = { url: server.url, headers: jsonHeaders, timeout: 30 };
+    const uploads = [];
+    const presignOptions = (connections, seconds) => ({
+      ...base,
+      connections,
+      duration: seconds,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/direct-uploads',
+          body: presignBody,
+          setupRequest: fromNewClient,
+          onResponse: (status, body) => {
+            if (status === 200) uploads.push(JSON.parse(body));
+          },
+        },
+      ],
+    });
+    let sequence = 0;
+    let exhausted = 0;
+    const pool = [];
+    const usersOptions = (connections, seconds) => ({
+      ...base,
+      connections,
+      duration: seconds,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/users',
+          setupRequest: (request) => {
+            const token = pool.pop();
+            if (!token) exhausted += 1;
+            sequence += 1;
+            return {
+              ...fromNewClient(request),
+              body: JSON.stringify({
+                email: `bench.api.${target.name}.${sequence}.${process.pid}@example.com`,
+                first_name: 'Bench',
+                last_name: `Api ${sequence}`,
+                pdf: token ?? 'exhausted',
+              }),
+            };
+          },
+        },
+      ],
+    });
+    const result = { name: target.name, label: target.label, idleAfterStartMB, directUploads: [], users: [] };
+    await cannon(presignOptions(16, 3));
+    await sleep(1000);
+    result.idleAfterWarmupMB = rssMB(server.pid);
+    for (const connections of connectionCounts) {
+      const run = await measuredRun(server, presignOptions(connections, duration));
+      result.directUploads.push(run);
+      log(`api ${target.name} direct-uploads c=${connections}: ${run.requestsPerSecond.toFixed(0)} req/s, ${run.cpuMsPerRequest.toFixed(2)} CPU ms/request, p99 ${run.p99} ms, errors ${run.errors}`);
+    }
+    // Only as many uploads as the applicant runs can use (at most ~400/s here), in the order made.
+    const needed = Math.min(uploads.length, Math.ceil(400 * (duration * connectionCounts.length + 3)));
+    const toPut = uploads.slice(0, needed);
+    const putStarted = performance.now();
+    result.failedPuts = await putAll(toPut, bytes);
+    log(`api ${target.name}: PUT ${toPut.length} of ${uploads.length} blobs in ${((performance.now() - putStarted) / 1000).toFixed(1)} s, ${result.failedPuts} failed`);
+    pool.push(...toPut.map((upload) => upload.blob_signed_id).reverse());
+    result.uploadedBlobs = pool.length;
+    await cannon(usersOptions(16, 3));
+    for (const connections of connectionCounts) {
+      exhausted = 0;
+      const run = await measuredRun(server, usersOptions(connections, duration));
+      run.requestsWithoutBlob = exhausted;
+      result.users.push(run);
+      log(`api ${target.name} users c=${connections}: ${run.requestsPerSecond.toFixed(0)} req/s, ${run.cpuMsPerRequest.toFixed(2)} CPU ms/request, p99 ${run.p99} ms, errors ${run.errors}`);
+    }
+    // Long enough for V8's memory reducer to shrink the heap of an idle process.
+    await sleep(10_000);
+    result.idleAtEndMB = rssMB(server.pid);
+    return result;
+  } finally {
+    await server?.stop();
+    await prepared.cleanup();
+  }
+}
+
+/** Spawn of `next start` → first 200 from POST /api/direct-uploads, `reps` times on one set-up. */
+async function coldStarts({ target, port, reps, bytes, checksum }) {
+  const appDir = await appSnapshot();
+  const prepared = await prepareApp({ storage: target.storage, port, label: `cold-${target.name}`, extraEnv: productEnv });
+  const presignBody = presignBodyFor(bytes, checksum);
+  const times = [];
+  try {
+    for (let rep = 0; rep < reps; rep += 1) {
+      const server = await launchNext({ appDir, port, env: prepared.env, ready: readyByPresign(presignBody), pollMs: 20, timeoutMs: 60_000 });
+      times.push(server.readyMs);
+      await server.stop();
+      await sleep(500);
+    }
+  } finally {
+    await prepared.cleanup();
+  }
+  log(`api cold start ${target.name}: ${times.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+  return { name: target.name, label: target.label, ms: times, medianMs: median(times) };
+}
+
+const allTargets = [
+  { name: 'disk-pglite', storage: 'disk', label: 'disk + PGlite', port: 3401 },
+  { name: 'disk-postgres', storage: 'disk-postgres', label: 'disk + Postgres', port: 3402 },
+  { name: 's3-postgres', storage: 's3', label: 'S3 (Ceph RGW) + Postgres', port: 3403 },
+];
+
 export async function runApi({ duration = Number(process.env.BENCH_API_SECONDS ?? 20) } = {}) {
   const connectionCounts = (process.env.BENCH_API_CONNECTIONS ?? '16,64').split(',').map(Number);
-  const gateway = ensureGateway();
-  // BENCH_PROFILE=1 (npm run bench -- api --profile): V8 CPU profile of next-server for the whole run.
+  const wanted = (process.env.BENCH_API_TARGETS ?? allTargets.map((target) => target.name).join(',')).split(',');
+  const targets = allTargets.filter((target) => wanted.includes(target.name));
+  const coldReps = Number(process.env.BENCH_COLD_STARTS ?? 5);
+  const gateway = targets.some((target) => target.storage === 's3') ? ensureGateway() : 'not used';
+  // BENCH_PROFILE=1 (npm run bench -- api --profile): a V8 CPU profile of each server for its whole run.
   const profileDir = process.env.BENCH_PROFILE === '1' ? path.join(workDir, 'api-profile') : null;
   if (profileDir) {
     rmSync(profileDir, { recursive: true, force: true });
@@ -59,103 +267,34 @@ export async function runApi({ duration = Number(process.env.BENCH_API_SECONDS ?
   const file = await makePdfFile(4096);
   const bytes = readFileSync(file);
   const { checksum } = await nativeMd5(file);
-  // The rate limiter stays on with its default limits; as in production traffic, every request
-  // comes from its own client address (X-Forwarded-For behind one trusted proxy hop).
-  const app = await startApp({
-    storage: 's3',
-    port: 3320,
-    label: 'api',
-    extraEnv: {
-      UPLOAD_URL_EXPIRES_IN: '3600',
-      TRUSTED_PROXY_HOPS: '1',
-      RATE_LIMIT_DIRECT_UPLOADS: '',
-      RATE_LIMIT_USERS: '',
-    },
-    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-  });
-  let address = 0;
-  const fromNewClient = (request) => {
-    address += 1;
-    const forwarded = `10.${(address >> 16) & 255}.${(address >> 8) & 255}.${address & 255}`;
-    return { ...request, headers: { ...request.headers, 'x-forwarded-for': forwarded } };
+
+  const floor = await runFloor({ duration, connectionCounts, port: 3400, profileDir });
+  // One target failing (a gateway that went away) does not lose the others' figures.
+  const attempt = async (target, run) => {
+    try {
+      if (target.storage === 's3') ensureGateway();
+      return await run();
+    } catch (error) {
+      log(`api ${target.name} failed: ${error.stack ?? error}`);
+      return { name: target.name, label: target.label, error: String(error.message ?? error) };
+    }
   };
-  const base = { url: app.url, headers: { 'content-type': 'application/json', accept: 'application/json' }, timeout: 30 };
-  const presignBody = JSON.stringify({
-    file: { filename: 'resume.pdf', byte_size: bytes.length, checksum, content_type: 'application/pdf', metadata: {} },
-  });
-  const uploads = [];
-  const presignOptions = (connections, seconds) => ({
-    ...base,
-    connections,
-    duration: seconds,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/direct-uploads',
-        body: presignBody,
-        setupRequest: fromNewClient,
-        onResponse: (status, body) => {
-          if (status === 200) uploads.push(JSON.parse(body));
-        },
-      },
-    ],
-  });
-  let sequence = 0;
-  let exhausted = 0;
-  const pool = [];
-  const usersOptions = (connections, seconds) => ({
-    ...base,
-    connections,
-    duration: seconds,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/users',
-        setupRequest: (request) => {
-          const token = pool.pop();
-          if (!token) exhausted += 1;
-          sequence += 1;
-          return {
-            ...fromNewClient(request),
-            body: JSON.stringify({
-              email: `bench.api.${sequence}.${process.pid}@example.com`,
-              first_name: 'Bench',
-              last_name: `Api ${sequence}`,
-              pdf: token ?? 'exhausted',
-            }),
-          };
-        },
-      },
-    ],
-  });
-  const results = { directUploads: [], users: [] };
-  try {
-    log('api: warming up POST /api/direct-uploads');
-    await cannon(presignOptions(16, 3));
-    for (const connections of connectionCounts) {
-      const run = await measuredRun(app, presignOptions(connections, duration));
-      results.directUploads.push(run);
-      log(`api direct-uploads c=${connections}: ${run.requestsPerSecond.toFixed(0)} req/s p50 ${run.p50} ms p99 ${run.p99} ms errors ${run.errors}`);
-    }
-    log(`api: uploading ${uploads.length} small PDFs to their presigned URLs`);
-    const putStarted = performance.now();
-    const failedPuts = await putAll(uploads, bytes);
-    log(`api: uploaded in ${((performance.now() - putStarted) / 1000).toFixed(1)} s, ${failedPuts} failed`);
-    pool.push(...uploads.map((upload) => upload.blob_signed_id).reverse());
-    const poolSize = pool.length;
-    await cannon(usersOptions(16, 3));
-    for (const connections of connectionCounts) {
-      exhausted = 0;
-      const run = await measuredRun(app, usersOptions(connections, duration));
-      run.requestsWithoutBlob = exhausted;
-      results.users.push(run);
-      log(`api users c=${connections}: ${run.requestsPerSecond.toFixed(0)} req/s p50 ${run.p50} ms p99 ${run.p99} ms errors ${run.errors}`);
-    }
-    results.meta = { gateway, duration, objectBytes: bytes.length, uploadedBlobs: poolSize, failedPuts, profiled: Boolean(profileDir) };
-  } finally {
-    await app.stop();
+  const results = [];
+  for (const target of targets) {
+    results.push(await attempt(target, () => runTarget({ target, duration, connectionCounts, port: target.port, bytes, checksum, profileDir })));
   }
-  const { meta, ...runs } = results;
-  const profile = profileDir ? summariseProfiles(profileDir) : null;
-  return { ...meta, ...runs, profile };
+  const cold = [];
+  if (!profileDir) {
+    for (const target of targets.filter((candidate) => candidate.name !== 'disk-postgres')) {
+      cold.push(await attempt(target, () => coldStarts({ target, port: target.port + 10, reps: coldReps, bytes, checksum })));
+    }
+  }
+  const profile = profileDir
+    ? Object.fromEntries(
+        ['floor', ...targets.map((target) => target.name)]
+          .filter((name) => existsSync(path.join(profileDir, name)))
+          .map((name) => [name, summariseProfiles(path.join(profileDir, name))]),
+      )
+    : null;
+  return { gateway, duration, connectionCounts, objectBytes: bytes.length, floor, targets: results, coldStarts: cold, vercel: vercelFunctionSizes(), profile };
 }

@@ -120,14 +120,49 @@ function renderTable(all, names) {
         add(label, 'wall time of the flow s', `${fmt(variant.small.wallSeconds, 2)} → ${fmt(variant.large.wallSeconds, 2)}`);
       }
     }
-    if (name === 'api') {
-      for (const [endpoint, runs] of [['POST /api/direct-uploads', result.directUploads], ['POST /api/users', result.users]]) {
-        for (const run of runs) {
-          const label = `3. api ${endpoint} c=${run.connections} (${when})`;
-          add(label, 'requests/s', fmt(run.requestsPerSecond, 0));
-          add(label, 'p50 / p99 / max latency ms', `${run.p50} / ${run.p99} / ${run.max}`, run.connections === 64 ? 'p99 <= 50 ms' : '', run.connections === 64 ? run.p99 <= 50 : null);
-          add(label, 'errors (incl. non-2xx, timeouts)', String(run.errors), '0', run.errors === 0);
-          add(label, 'next-server CPU during the run', `${fmt(run.serverCpuPercent, 0)} % of one core`);
+    if (name === 'api' && result.floor) {
+      const floorAt = new Map(result.floor.runs.map((run) => [run.connections, run]));
+      const floorLabel = `3. api floor: bare Next.js ${result.floor.nextVersion} route handler, JSON in/out (${when})`;
+      for (const run of result.floor.runs) {
+        add(floorLabel, `c=${run.connections}: requests/s; server CPU ms/request`, `${fmt(run.requestsPerSecond, 0)}; ${fmt(run.cpuMsPerRequest, 2)}`);
+      }
+      add(floorLabel, 'RSS MB idle after start / peak at c=64 / idle at end', `${fmt(result.floor.idleAfterStartMB, 0)} / ${fmt(result.floor.runs.at(-1)?.peakRssMB, 0)} / ${fmt(result.floor.idleAtEndMB, 0)}`);
+      for (const target of result.targets) {
+        if (target.error) {
+          add(`3. api ${target.label} (${when})`, 'failed', target.error.split('\n')[0]);
+          continue;
+        }
+        for (const [endpoint, runs, limit] of [['POST /api/direct-uploads', target.directUploads, 1.3], ['POST /api/users', target.users, 2]]) {
+          const label = `3. api ${target.label} ${endpoint} (${when})`;
+          for (const run of runs) {
+            const floorRun = floorAt.get(run.connections);
+            const multiple = floorRun ? run.cpuMsPerRequest / floorRun.cpuMsPerRequest : NaN;
+            add(label, `c=${run.connections}: requests/s; p50 / p99 ms; errors`, `${fmt(run.requestsPerSecond, 0)}; ${run.p50} / ${run.p99}; ${run.errors}`, '0 errors', run.errors === 0);
+            add(label, `c=${run.connections}: server CPU ms/request (× floor)`, `${fmt(run.cpuMsPerRequest, 2)} (${fmt(multiple, 2)}x)`, `<= ${limit}x floor`, Number.isFinite(multiple) ? multiple <= limit : null);
+          }
+        }
+        const peak = Math.max(...[...target.directUploads, ...target.users].filter((run) => run.connections === 64).map((run) => run.peakRssMB));
+        const grown = target.idleAtEndMB / target.idleAfterWarmupMB;
+        add(
+          `3. api ${target.label} memory (${when})`,
+          'RSS MB idle after start / after warm-up / at end; peak during c=64',
+          `${fmt(target.idleAfterStartMB, 0)} / ${fmt(target.idleAfterWarmupMB, 0)} / ${fmt(target.idleAtEndMB, 0)}; ${fmt(peak, 0)}`,
+          'idle at end <= 1.1x after warm-up',
+          grown <= 1.1,
+        );
+      }
+      for (const cold of result.coldStarts) {
+        if (cold.error) {
+          add(`3. api cold start ${cold.label} (${when})`, 'failed', cold.error.split('\n')[0]);
+          continue;
+        }
+        add(`3. api cold start ${cold.label} (${when})`, 'spawn `next start` → first 200 from POST /api/direct-uploads, ms (median of runs)', `${fmt(cold.medianMs, 0)} (${cold.ms.map((ms) => fmt(ms, 0)).join(', ')})`, '<= 800 ms', cold.medianMs <= 800);
+      }
+      if (result.vercel) {
+        for (const fn of result.vercel.functions) {
+          if (fn.runtime === 'edge') continue;
+          const packages = fn.largestPackages.map((entry) => `${entry.name} ${fmt(entry.bytes / 1e6, 1)}`).join(', ');
+          add(`3. api Vercel function size (vercel build of ${result.vercel.builtAt.slice(0, 16).replace('T', ' ')})`, `${fn.routes[0]}${fn.routes.length > 1 ? ` (+${fn.routes.length - 1} routes)` : ''} MB traced (largest: ${packages})`, fmt(fn.bytes / 1e6, 2), '<= 8 MB', fn.bytes <= 8e6);
         }
       }
     }
@@ -175,8 +210,11 @@ function renderTable(all, names) {
   if (profiled && names.includes('api')) {
     const when = all['api-profiled'].machine.date.slice(0, 16).replace('T', ' ');
     const list = (entries) => entries.slice(0, 8).map((entry) => `${entry.name} ${entry.percent} %`).join('; ');
-    add(`3. api CPU profile of next-server (--profile, ${when})`, 'self time by module', list(profiled.byModule));
-    add(`3. api CPU profile of next-server (--profile, ${when})`, 'self time by function', list(profiled.byFunction));
+    for (const [server, summary] of Object.entries(profiled)) {
+      if (!summary?.byModule) continue;
+      add(`3. api CPU profile of ${server} (--profile, ${when})`, 'self time by module', list(summary.byModule));
+      add(`3. api CPU profile of ${server} (--profile, ${when})`, 'self time by function', list(summary.byFunction));
+    }
   }
   const header = ['benchmark', 'figure', 'value', 'target', 'verdict'];
   const line = (cells) => `| ${cells.join(' | ')} |`;

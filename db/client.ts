@@ -1,12 +1,9 @@
 import 'server-only';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 // The package's subpath: the pool helper alone, without the rest (cache, purge, websockets).
 import { attachDatabasePool } from '@vercel/functions/db-connections';
 import { Pool } from 'pg';
@@ -66,6 +63,15 @@ export async function openDatabase(env: Env): Promise<DatabaseHandle> {
     // PGlite does not create missing parent folders.
     await mkdir(path.dirname(path.resolve(env.PGLITE_DIR)), { recursive: true });
   }
+  // Loaded only when configured, from node_modules at run time: PGlite is ~20 MB of WebAssembly
+  // and data that a Postgres deployment would otherwise load, and that the bundler would trace
+  // into every Vercel function (where production refuses PGlite). The magic comments keep these
+  // imports out of the bundle and its file tracing; drizzle's pglite driver imports PGlite itself.
+  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import(/* webpackIgnore: true */ /* turbopackIgnore: true */ '@electric-sql/pglite'),
+    import(/* webpackIgnore: true */ /* turbopackIgnore: true */ 'drizzle-orm/pglite'),
+    import(/* webpackIgnore: true */ /* turbopackIgnore: true */ 'drizzle-orm/pglite/migrator'),
+  ]);
   const client = await PGlite.create(env.PGLITE_DIR);
   const db = drizzlePglite(client, { schema });
   const handle: DatabaseHandle = {

@@ -1,6 +1,6 @@
 import 'server-only';
 import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
-import { getSigningKey } from '@/lib/signing-key';
+import { getSigningCryptoKey } from '@/lib/signing-key';
 
 const issuer = 'resume-drop';
 const audience = 'resume-drop';
@@ -24,12 +24,12 @@ export async function signToken(purpose: TokenPurpose, payload: JWTPayload, expi
     .setAudience(audience)
     .setIssuedAt()
     .setExpirationTime(Math.floor(Date.now() / 1000) + expiresInSeconds)
-    .sign(getSigningKey());
+    .sign(await getSigningCryptoKey());
 }
 
 export async function verifyToken(purpose: TokenPurpose, token: string): Promise<JWTPayload> {
   try {
-    const { payload } = await jwtVerify(token, getSigningKey(), {
+    const { payload } = await jwtVerify(token, await getSigningCryptoKey(), {
       algorithms: ['HS256'],
       issuer,
       audience,

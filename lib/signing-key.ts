@@ -5,17 +5,30 @@ import path from 'node:path';
 import { ConfigurationError, getEnv } from '@/lib/env';
 
 const devSecretFile = path.join('.data', 'blob-token-secret');
-let cachedKey: { secret: string; key: Uint8Array } | undefined;
+let cachedKey: { secret: string; key: Uint8Array; cryptoKey: Promise<CryptoKey> } | undefined;
 
 /**
  * The HMAC key for blob tokens and disk-service URLs. Production must configure it; development
  * generates one into .data/ once, so that tokens survive restarts of `npm run dev`.
  */
 export function getSigningKey(): Uint8Array {
+  return currentKey().key;
+}
+
+/** The same key imported into WebCrypto once: jose would import raw bytes again on every sign and verify. */
+export function getSigningCryptoKey(): Promise<CryptoKey> {
+  return currentKey().cryptoKey;
+}
+
+function currentKey() {
   const env = getEnv();
   const secret = env.BLOB_TOKEN_SECRET ?? readOrCreateDevSecret(env.NODE_ENV);
-  if (cachedKey?.secret !== secret) cachedKey = { secret, key: new TextEncoder().encode(secret) };
-  return cachedKey.key;
+  if (cachedKey?.secret !== secret) {
+    const key = new TextEncoder().encode(secret);
+    const cryptoKey = crypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    cachedKey = { secret, key, cryptoKey };
+  }
+  return cachedKey;
 }
 
 function readOrCreateDevSecret(nodeEnv: string): string {

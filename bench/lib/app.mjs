@@ -204,12 +204,11 @@ export async function dropDatabase(database) {
 // ---------- next start ----------
 
 /**
- * Starts `next start` with `disk` (PGlite + disk storage in a fresh folder) or `s3` (Postgres +
- * a fresh bucket). Returns { url, pid (the next-server process), env, stop() }.
+ * The environment of a benchmark server: `disk` (PGlite + disk storage in a fresh folder),
+ * `disk-postgres` (disk storage + a fresh Postgres database) or `s3` (Postgres + a fresh bucket).
+ * Returns { env, dataDir, cleanup() }; nothing is started.
  */
-export async function startApp({ storage, port, label = storage, extraEnv = {}, nodeArgs = [], appDir: givenAppDir, sourceDir = repoDir }) {
-  // `appDir` serves another build (say, an earlier commit's); `sourceDir` is where its migrations are.
-  const appDir = givenAppDir ?? (await appSnapshot());
+export async function prepareApp({ storage, port, label = storage, extraEnv = {}, sourceDir = repoDir }) {
   const url = `http://127.0.0.1:${port}`;
   const dataDir = path.join(workDir, `data-${label}-${port}`);
   rmSync(dataDir, { recursive: true, force: true });
@@ -217,6 +216,13 @@ export async function startApp({ storage, port, label = storage, extraEnv = {}, 
   const baseEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
   let env;
   const cleanups = [];
+  const tsx = (script, scriptEnv) =>
+    execFileSync(path.join(repoDir, 'node_modules', '.bin', 'tsx'), ['--conditions=react-server', script], {
+      // `sourceDir` is where the served build's migrations are (another commit's, say).
+      cwd: sourceDir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...baseEnv, ...scriptEnv },
+    });
   if (storage === 's3') {
     const bucket = await createBucket(label);
     const { database, url: databaseUrl } = await createDatabase(label);
@@ -232,22 +238,24 @@ export async function startApp({ storage, port, label = storage, extraEnv = {}, 
       AWS_SECRET_ACCESS_KEY: s3Credentials.secretAccessKey,
       APP_URL: url,
     };
-    const tsx = (script) =>
-      execFileSync(path.join(repoDir, 'node_modules', '.bin', 'tsx'), ['--conditions=react-server', script], {
-        cwd: sourceDir,
-        stdio: ['ignore', 'ignore', 'inherit'],
-        env: { ...baseEnv, ...env },
-      });
-    tsx('db/migrate.ts');
-    tsx('scripts/storage-cors.ts');
+    tsx('db/migrate.ts', env);
+    tsx('scripts/storage-cors.ts', env);
+  } else if (storage === 'disk-postgres') {
+    const { database, url: databaseUrl } = await createDatabase(label);
+    cleanups.push(() => dropDatabase(database));
+    env = { DATABASE_URL: databaseUrl, STORAGE_SERVICE: 'disk', STORAGE_ROOT: path.join(dataDir, 'storage'), APP_URL: url };
+    tsx('db/migrate.ts', env);
   } else {
     env = { PGLITE_DIR: path.join(dataDir, 'pglite'), STORAGE_ROOT: path.join(dataDir, 'storage'), APP_URL: url };
   }
   // The rate limiter keeps running (its database write is part of each request's cost), with limits
-  // high enough for the handful of flows one benchmark makes from 127.0.0.1.
+  // high enough for the handful of flows one benchmark makes from 127.0.0.1, unless extraEnv
+  // empties them (then the app's defaults apply).
   env = {
     ...env,
     BLOB_TOKEN_SECRET: blobTokenSecret,
+    // Production requires an admin password of 16+ characters (and APP_URL, set above).
+    ADMIN_PASSWORD: 'benchmark-admin-password-0123456789',
     // Production refuses to start without it: `next start` is reached directly, and Next.js sets
     // X-Forwarded-For from the socket when the client sends none.
     TRUSTED_PROXY_HOPS: '1',
@@ -257,36 +265,48 @@ export async function startApp({ storage, port, label = storage, extraEnv = {}, 
     ...extraEnv,
   };
   for (const [name, value] of Object.entries(env)) if (value === '') delete env[name];
-  const runCleanups = async () => {
-    for (const cleanup of cleanups) await cleanup().catch((error) => log(`cleanup: ${error.message}`));
+  const cleanup = async () => {
+    for (const step of cleanups) await step().catch((error) => log(`cleanup: ${error.message}`));
+    rmSync(dataDir, { recursive: true, force: true });
   };
+  return { url, env, dataDir, cleanup };
+}
+
+/**
+ * Spawns `next start` in `appDir` and waits until `ready` (a fetch of the page by default) answers
+ * 200. Returns { url, pid (the next-server process), launcherPid, readyMs (spawn → ready), stop() }.
+ */
+export async function launchNext({ appDir, port, env, nodeArgs = [], ready, pollMs = 300, timeoutMs = 90_000 }) {
+  const url = `http://127.0.0.1:${port}`;
+  const check = ready ?? (() => fetch(`${url}/`));
+  const started = performance.now();
   const child = spawn(
     process.execPath,
     [...nodeArgs, path.join(appDir, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-H', '127.0.0.1', '-p', String(port)],
-    { cwd: appDir, env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: false },
+    { cwd: appDir, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + timeoutMs;
+  let readyMs;
   for (;;) {
-    if (child.exitCode !== null) {
-      await runCleanups();
-      throw new Error(`next start exited (${child.exitCode}):\n${output}`);
-    }
+    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output}`);
     try {
-      // The page, not /api/health: an older build may not have the health route.
-      const response = await fetch(`${url}/`);
-      if (response.status === 200) break;
+      const response = await check(url);
+      await response.arrayBuffer();
+      if (response.status === 200) {
+        readyMs = performance.now() - started;
+        break;
+      }
     } catch {
       // not yet
     }
     if (Date.now() > deadline) {
       child.kill('SIGTERM');
-      await runCleanups();
       throw new Error(`next start did not answer on ${url}:\n${output}`);
     }
-    await sleep(300);
+    await sleep(pollMs);
   }
   // `next start` serves from a child process named next-server when it forks one; else itself.
   const serverPid =
@@ -305,10 +325,30 @@ export async function startApp({ storage, port, label = storage, extraEnv = {}, 
         // already gone
       }
     }
-    await runCleanups();
-    rmSync(dataDir, { recursive: true, force: true });
   };
-  return { url, pid: serverPid, launcherPid: child.pid, env, storage, stop, output: () => output };
+  return { url, pid: serverPid, launcherPid: child.pid, readyMs, stop, output: () => output };
+}
+
+/**
+ * Starts `next start` with `disk` (PGlite + disk storage in a fresh folder), `disk-postgres` or `s3`
+ * (Postgres + a fresh bucket). Returns { url, pid (the next-server process), env, stop() }.
+ */
+export async function startApp({ storage, port, label = storage, extraEnv = {}, nodeArgs = [], appDir: givenAppDir, sourceDir = repoDir }) {
+  // `appDir` serves another build (say, an earlier commit's); `sourceDir` is where its migrations are.
+  const appDir = givenAppDir ?? (await appSnapshot());
+  const prepared = await prepareApp({ storage, port, label, extraEnv, sourceDir });
+  let server;
+  try {
+    server = await launchNext({ appDir, port, env: prepared.env, nodeArgs });
+  } catch (error) {
+    await prepared.cleanup();
+    throw error;
+  }
+  const stop = async () => {
+    await server.stop();
+    await prepared.cleanup();
+  };
+  return { url: server.url, pid: server.pid, launcherPid: server.launcherPid, env: prepared.env, storage, stop, output: server.output };
 }
 
 /** Base64 MD5 → direct upload via the app's API, as a client would do it. */

@@ -1,7 +1,7 @@
 import 'server-only';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, mkdir, open, readdir, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -80,10 +80,16 @@ export class DiskStorageService implements StorageService {
     };
   }
 
+  /**
+   * Size and MD5 of a stored file. The MD5 is the one `receiveUpload` computed from the bytes as
+   * they arrived (kept beside the file), so attaching does not read the file again; a file without
+   * that record, or whose size differs from it, is hashed as before.
+   */
   async stat(key: string): Promise<StoredObject | null> {
     const file = this.pathFor(key);
     try {
-      const info = await stat(file);
+      const [info, recorded] = await Promise.all([stat(file), readChecksumRecord(checksumPathFor(file))]);
+      if (recorded && recorded.byteSize === info.size) return { byteSize: info.size, checksum: recorded.checksum };
       const hash = createHash('md5');
       await pipeline(createReadStream(file), hash);
       return { byteSize: info.size, checksum: hash.digest('base64') };
@@ -112,6 +118,8 @@ export class DiskStorageService implements StorageService {
     const temporary = path.join(temporaryFolder, `${path.basename(destination)}.${randomBytes(6).toString('hex')}.part`);
     try {
       await writeFile(temporary, bytes, { flag: 'wx', mode: 0o600 });
+      // A checksum record of the bytes being replaced must not outlive them.
+      await unlink(checksumPathFor(destination)).catch(() => undefined);
       // rename() replaces atomically: a reader sees the old object or the new one, never half.
       await rename(temporary, destination);
     } finally {
@@ -120,9 +128,13 @@ export class DiskStorageService implements StorageService {
   }
 
   async delete(key: string): Promise<void> {
-    await unlink(this.pathFor(key)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
+    const file = this.pathFor(key);
+    // The checksum record first: a file left without one is only hashed again, never trusted wrongly.
+    for (const target of [checksumPathFor(file), file]) {
+      await unlink(target).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+    }
   }
 
   async getDownloadUrl(key: string, options: DownloadOptions): Promise<string> {
@@ -162,6 +174,7 @@ export class DiskStorageService implements StorageService {
     const temporaryFolder = path.join(this.root, 'tmp');
     await mkdir(temporaryFolder, { recursive: true });
     const temporary = path.join(temporaryFolder, `${claims.key}.${randomBytes(6).toString('hex')}.part`);
+    const temporaryRecord = `${temporary.slice(0, -'.part'.length)}.md5.part`;
     try {
       const { byteSize, checksum } = await writeHashed(body, temporary, claims.byteSize);
       if (byteSize !== claims.byteSize) {
@@ -178,8 +191,13 @@ export class DiskStorageService implements StorageService {
         }
         throw error;
       });
+      // The verified MD5 beside the file, put in place by rename (atomic): `stat` reads it instead
+      // of hashing the file again. Should this step not happen, `stat` hashes the file.
+      await writeFile(temporaryRecord, formatChecksumRecord(byteSize, checksum), { flag: 'wx', mode: 0o600 });
+      await rename(temporaryRecord, checksumPathFor(destination));
     } finally {
       await unlink(temporary).catch(() => undefined);
+      await unlink(temporaryRecord).catch(() => undefined);
     }
   }
 
@@ -250,6 +268,21 @@ async function verifyClaims<T>(purpose: 'disk_upload' | 'disk_download', schema:
     }
     throw appError('invalid_signature');
   }
+}
+
+/** Where the MD5 verified at upload is kept: beside the file, under its name + `.md5`. */
+function checksumPathFor(file: string): string {
+  return `${file}.md5`;
+}
+
+function formatChecksumRecord(byteSize: number, checksum: string): string {
+  return `${checksum} ${byteSize}\n`;
+}
+
+async function readChecksumRecord(file: string): Promise<{ checksum: string; byteSize: number } | null> {
+  const text = await readFile(file, 'utf8').catch(() => null);
+  const match = text === null ? null : /^([A-Za-z0-9+/]{22}==) (\d+)\n$/.exec(text);
+  return match ? { checksum: match[1]!, byteSize: Number(match[2]) } : null;
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -1,9 +1,14 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getEnv } from '@/lib/env';
+import { getStorage } from '@/lib/storage';
+import { DiskStorageService } from '@/lib/storage/disk';
 import { signToken } from '@/lib/signed-token';
 import { checkStorage } from '@/lib/storage/doctor';
 import { makePdf } from '../fixtures/pdf';
 import { applyWithResume, fileRequest, getObject, md5, origin, presign, putObject } from '../support/api';
+import { getStorageRoot } from '../support/integration-setup';
 import { listStoredFiles } from '../support/state';
 
 async function signedUpload(bytes: Buffer) {
@@ -130,5 +135,47 @@ describe('storage:check on the disk service', () => {
     const results = await checkStorage(getEnv());
     expect(results).toEqual([expect.objectContaining({ name: 'round-trip', status: 'pass' })]);
     expect(await listStoredFiles()).toEqual([]);
+  });
+});
+
+describe('the MD5 verified at upload, kept beside the stored file', () => {
+  async function uploaded(pdf: Buffer) {
+    const { url, headers } = await signedUpload(pdf);
+    expect((await putObject(url, headers, pdf)).status).toBe(200);
+    const [file] = await listStoredFiles();
+    if (!file) throw new Error('nothing was stored');
+    const storage = getStorage();
+    expect(storage).toBeInstanceOf(DiskStorageService);
+    return { key: path.basename(file), file: path.join(getStorageRoot(), file), storage: storage as DiskStorageService };
+  }
+
+  it('is what stat answers, without reading the file again', async () => {
+    const pdf = makePdf('Recorded');
+    const { key, file, storage } = await uploaded(pdf);
+    expect(await readFile(`${file}.md5`, 'utf8')).toBe(`${md5(pdf)} ${pdf.length}\n`);
+    // Bytes changed behind the service's back, same size: a re-read would see another MD5.
+    const changed = Buffer.from(pdf);
+    changed[20] = (changed[20] ?? 0) ^ 0xff;
+    await writeFile(file, changed);
+    expect(await storage.stat(key)).toEqual({ byteSize: pdf.length, checksum: md5(pdf) });
+  });
+
+  it('is not trusted when it is missing, unreadable or for another size: the file is hashed', async () => {
+    const pdf = makePdf('Hashed');
+    const { key, file, storage } = await uploaded(pdf);
+    await rm(`${file}.md5`);
+    expect(await storage.stat(key)).toEqual({ byteSize: pdf.length, checksum: md5(pdf) });
+    await writeFile(`${file}.md5`, `${md5('other')} ${pdf.length + 1}\n`);
+    expect(await storage.stat(key)).toEqual({ byteSize: pdf.length, checksum: md5(pdf) });
+    await writeFile(`${file}.md5`, 'not a record');
+    expect(await storage.stat(key)).toEqual({ byteSize: pdf.length, checksum: md5(pdf) });
+  });
+
+  it('goes with the file when the file is deleted', async () => {
+    const { key, file, storage } = await uploaded(makePdf('Deleted'));
+    await storage.delete(key);
+    expect(await listStoredFiles()).toEqual([]);
+    await expect(readFile(`${file}.md5`)).rejects.toThrow(/ENOENT/);
+    expect(await storage.stat(key)).toBeNull();
   });
 });

@@ -12,11 +12,17 @@ export async function countRows() {
   return { users: u.length, blobs: b.length, attachments: a.length };
 }
 
-/** Every file under the storage root, temporary ones included: nothing partial may remain. */
+/**
+ * Every file under the storage root, temporary ones included: nothing partial may remain. A stored
+ * file's record of its verified MD5 (`<file>.md5`, lib/storage/disk.ts) is counted with the file;
+ * a record left without its file is listed.
+ */
 export async function listStoredFiles(): Promise<string[]> {
   const root = getStorageRoot();
   const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((entry) => entry.isFile()).map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)));
+  const files = entries.filter((entry) => entry.isFile()).map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)));
+  const present = new Set(files);
+  return files.filter((file) => !(file.endsWith('.md5') && present.has(file.slice(0, -'.md5'.length))));
 }
 
 /**

@@ -9,9 +9,10 @@ const browserOnly = {
   group: ['@/lib/browser', '@/lib/browser/*', '**/lib/browser/**', '../browser/**'],
   message: 'lib/browser/ is browser-only code; the server must not import it.',
 };
-// Everything in lib/ is server code except lib/browser/ and the few pure helpers listed here.
+// Everything in lib/ is server code except lib/browser/, the API contract (lib/contract/: schemas,
+// response types, error codes) and the few pure helpers listed here.
 const serverOnly = {
-  group: ['@/lib/*', '!@/lib/browser', '!@/lib/format-bytes', '@/db/*', 'server-only', 'node:*', 'pg', 'jose'],
+  group: ['@/lib/*', '!@/lib/browser', '!@/lib/contract', '!@/lib/format-bytes', '!@/lib/plain-text', '@/db/*', 'server-only', 'node:*', 'pg', 'jose'],
   message: 'Browser code must not import server modules (lib/ outside lib/browser/, db/, Node built-ins).',
 };
 
@@ -24,6 +25,14 @@ const config = [
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // A throw site names an error code (lib/contract/error-codes.ts); the status comes from the table.
+    files: ['**/*.{ts,tsx}'],
+    ignores: ['lib/http/errors.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='AppError']", message: 'Throw appError(code, …): the status comes from the error table.' }],
     },
   },
   {
@@ -50,6 +59,12 @@ const config = [
     // Browser code ships to every visitor: it imports no server module (secrets, database, storage).
     files: ['lib/browser/**/*.{ts,tsx}', 'app/_components/**/*.{ts,tsx}'],
     rules: { 'no-restricted-imports': ['error', { patterns: [dataAccess, serverOnly] }] },
+  },
+  {
+    // The contract and the pure helpers ship to the browser too, and are imported by the server:
+    // they import neither side.
+    files: ['lib/contract/**/*.ts', 'lib/format-bytes.ts', 'lib/plain-text.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [dataAccess, serverOnly, browserOnly] }] },
   },
 ];
 

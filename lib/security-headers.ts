@@ -1,11 +1,10 @@
 import { getEnv, type Env } from '@/lib/env';
+import { bucketUrl } from '@/lib/storage/bucket-url';
 
 /** Where the browser sends the file: the bucket's origin for S3, our own origin for the disk service. */
 export function storageOrigin(env: Env): string | null {
   if (env.STORAGE_SERVICE !== 's3' || !env.S3_BUCKET) return null;
-  if (!env.S3_ENDPOINT) return `https://${env.S3_BUCKET}.s3.${env.AWS_REGION ?? 'us-east-1'}.amazonaws.com`;
-  const endpoint = new URL(env.S3_ENDPOINT);
-  return env.S3_FORCE_PATH_STYLE ? endpoint.origin : `${endpoint.protocol}//${env.S3_BUCKET}.${endpoint.host}`;
+  return new URL(bucketUrl({ bucket: env.S3_BUCKET, region: env.AWS_REGION, endpoint: env.S3_ENDPOINT, forcePathStyle: env.S3_FORCE_PATH_STYLE })).origin;
 }
 
 /**

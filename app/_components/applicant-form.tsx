@@ -9,6 +9,8 @@ import {
   type ApplicantResponse,
   type FieldErrors,
 } from '@/lib/browser/direct-upload/api-client';
+import { validateApplicantFields } from '@/lib/contract/applicant';
+import { errorTable } from '@/lib/contract/error-codes';
 import { UploadFailed, type UploadState } from '@/lib/browser/direct-upload/direct-upload';
 import { useDirectUpload } from '@/lib/browser/direct-upload/use-direct-upload';
 import { Confirmation } from './confirmation';
@@ -21,17 +23,6 @@ const emptyFields: ApplicantFields = { first_name: '', last_name: '', email: '' 
 const fieldOrder = ['first_name', 'last_name', 'email', 'resume'] as const;
 // Server field names that describe the file all belong next to the file input.
 const fileFields = new Set(['pdf', 'byte_size', 'checksum', 'content_type', 'filename', 'file', 'metadata']);
-
-function validateFields(values: ApplicantFields): FieldErrors {
-  const errors: FieldErrors = {};
-  if (!values.first_name.trim()) errors.first_name = 'First name is required';
-  if (!values.last_name.trim()) errors.last_name = 'Last name is required';
-  if (!values.email.trim()) errors.email = 'Email is required';
-  else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email.trim())) {
-    errors.email = 'Enter a valid email address, like name@example.com';
-  }
-  return errors;
-}
 
 function placeServerErrors(fields: FieldErrors): FieldErrors {
   const placed: FieldErrors = {};
@@ -95,12 +86,14 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
     event.preventDefault();
     if (busy) return;
     setFormError(null);
-    const found = validateFields(values);
+    // The server's own schema and messages: what it would refuse is refused here first.
+    const checked = validateApplicantFields(values);
+    const found: FieldErrors = { ...checked.fields };
     if (!file) found.resume = 'Please attach your resume as a PDF.';
     else if (upload.status === 'invalid') found.resume = upload.message;
     setErrors(found);
-    if (Object.keys(found).length > 0 || !file) {
-      setStatus('Some fields need your attention.');
+    if (Object.keys(found).length > 0 || !file || !checked.data) {
+      setStatus(errorTable.validation_failed.message);
       focusFirstError(found);
       return;
     }
@@ -108,7 +101,7 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
     const controller = new AbortController();
     abort.current = controller;
     const { signal } = controller;
-    const fields = { first_name: values.first_name.trim(), last_name: values.last_name.trim(), email: values.email.trim() };
+    const fields = checked.data;
     try {
       if (upload.status === 'error') uploader.retry();
       if (upload.status !== 'ready') {

@@ -4,7 +4,7 @@ import { getDb } from '@/db/client';
 import { attachments, blobs, blobVariants, searchConfig, users } from '@/db/schema';
 import { createResumeUrl, isResumeOf } from '@/lib/blobs/resume';
 import { getEnv } from '@/lib/env';
-import { notFound } from '@/lib/http/errors';
+import { appError } from '@/lib/http/errors';
 import { removeDisallowedCharacters } from '@/lib/plain-text';
 import { getStorage } from '@/lib/storage';
 import { variantKeysOf } from '@/lib/storage/keys';
@@ -185,14 +185,14 @@ async function findResume(userId: string) {
 }
 
 /** A fresh short-lived URL for an applicant's resume, made only when someone asks for it. */
-export async function createResumeUrlFor(userId: string, publicOrigin: string): Promise<string> {
+export async function createResumeUrlFor(userId: string): Promise<string> {
   const resume = await findResume(userId);
-  if (!resume) throw notFound('not_found', 'This applicant has no resume.');
-  return createResumeUrl(getStorage(publicOrigin), resume.blob);
+  if (!resume) throw appError('not_found', { message: 'This applicant has no resume.' });
+  return createResumeUrl(getStorage(), resume.blob);
 }
 
 /** A fresh short-lived URL for the image of the first page of an applicant's resume. */
-export async function createPreviewUrlFor(userId: string, publicOrigin: string): Promise<string> {
+export async function createPreviewUrlFor(userId: string): Promise<string> {
   const db = await getDb();
   const [preview] = await db
     .select({ key: blobVariants.key, contentType: blobVariants.contentType, filename: blobs.filename })
@@ -200,8 +200,8 @@ export async function createPreviewUrlFor(userId: string, publicOrigin: string):
     .innerJoin(blobs, eq(blobs.id, attachments.blobId))
     .innerJoin(blobVariants, and(eq(blobVariants.blobId, blobs.id), eq(blobVariants.name, 'preview')))
     .where(isResumeOf(userId));
-  if (!preview) throw notFound('not_found', 'This applicant has no resume preview.');
-  return getStorage(publicOrigin).getDownloadUrl(preview.key, {
+  if (!preview) throw appError('not_found', { message: 'This applicant has no resume preview.' });
+  return getStorage().getDownloadUrl(preview.key, {
     filename: `${preview.filename.replace(/\.pdf$/i, '')} (page 1).${preview.contentType.split('/')[1] ?? 'img'}`,
     contentType: preview.contentType,
     disposition: 'inline',
@@ -213,7 +213,7 @@ export async function createPreviewUrlFor(userId: string, publicOrigin: string):
  * Removes the applicant, the attachment and the blob row (its variant rows go with it) in one
  * transaction, then the objects: the resume and its variants, such as the preview.
  */
-export async function deleteApplicant(userId: string, publicOrigin: string): Promise<void> {
+export async function deleteApplicant(userId: string): Promise<void> {
   const db = await getDb();
   const resume = await findResume(userId);
   const deleted = await db.transaction(async (tx) => {
@@ -223,10 +223,10 @@ export async function deleteApplicant(userId: string, publicOrigin: string): Pro
     }
     return tx.delete(users).where(eq(users.id, userId)).returning({ id: users.id });
   });
-  if (deleted.length === 0) throw notFound('not_found', 'This applicant does not exist.');
+  if (deleted.length === 0) throw appError('not_found');
   // After the commit: a failed object delete leaves an unreferenced object, never a dangling row.
   if (resume) {
-    const storage = getStorage(publicOrigin);
+    const storage = getStorage();
     for (const key of [resume.blob.key, ...variantKeysOf(resume.blob.key)]) await storage.delete(key);
   }
 }

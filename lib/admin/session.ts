@@ -3,7 +3,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { getEnv } from '@/lib/env';
-import { AppError } from '@/lib/http/errors';
+import { appError } from '@/lib/http/errors';
 import { signToken, verifyToken } from '@/lib/signed-token';
 import { getSigningKey } from '@/lib/signing-key';
 
@@ -44,7 +44,7 @@ function serializeAdminCookie(value: string, maxAge: number): string {
 /** The Set-Cookie value of a new 8-hour session. */
 export async function createAdminSessionCookie(): Promise<string> {
   const password = getEnv().ADMIN_PASSWORD;
-  if (!password) throw new AppError(404, 'not_found', 'The recruiter view is not enabled (ADMIN_PASSWORD).');
+  if (!password) throw appError('not_found', { message: 'The recruiter view is not enabled (ADMIN_PASSWORD).' });
   const token = await signToken('admin_session', { sub: 'admin', pwd: passwordFingerprint(password) }, sessionSeconds);
   return serializeAdminCookie(token, sessionSeconds);
 }
@@ -77,5 +77,5 @@ export async function requireAdminRequest(request: Request): Promise<void> {
     .map((pair) => pair.trim())
     .find((pair) => pair.startsWith(`${name}=`))
     ?.slice(name.length + 1);
-  if (!(await isValidSession(token))) throw new AppError(401, 'unauthorized', 'Sign in at /admin/login first.');
+  if (!(await isValidSession(token))) throw appError('unauthorized');
 }

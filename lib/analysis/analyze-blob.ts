@@ -2,7 +2,6 @@ import 'server-only';
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { blobs, blobVariants } from '@/db/schema';
-import { getEnv } from '@/lib/env';
 import { getStorage } from '@/lib/storage';
 import { variantKey } from '@/lib/storage/keys';
 import type { StorageService } from '@/lib/storage/service';
@@ -25,9 +24,9 @@ export function claimExpirySeconds(limits: AnalysisLimits = defaultLimits): numb
   return Math.ceil((limits.timeoutMs * 3) / 1000) + 60;
 }
 
-/** The storage service of this deployment; analysis makes no links, so the origin does not matter. */
+/** The storage service of this deployment (analysis makes no links: it needs no public origin). */
 export function getAnalysisStorage(): StorageService {
-  return getStorage(getEnv().APP_URL ?? 'http://localhost');
+  return getStorage();
 }
 
 /**

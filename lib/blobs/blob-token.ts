@@ -1,6 +1,6 @@
 import 'server-only';
 import { getEnv } from '@/lib/env';
-import { unprocessable } from '@/lib/http/errors';
+import { appError } from '@/lib/http/errors';
 import { signToken, TokenError, verifyToken } from '@/lib/signed-token';
 
 /** The `blob_signed_id` handed to the browser: proves we created this blob, for a limited time. */
@@ -15,12 +15,8 @@ export async function verifyBlobToken(token: string): Promise<string> {
     return payload.sub;
   } catch (error) {
     if (error instanceof TokenError && error.reason === 'expired') {
-      throw unprocessable('blob_token_expired', 'The uploaded file has expired. Please upload your resume again.', {
-        pdf: 'The upload expired; choose the file again.',
-      });
+      throw appError('blob_token_expired', { fields: { pdf: 'The upload expired; choose the file again.' } });
     }
-    throw unprocessable('invalid_blob_token', 'The uploaded file reference is not valid. Please upload your resume again.', {
-      pdf: 'Not a valid upload reference.',
-    });
+    throw appError('invalid_blob_token', { fields: { pdf: 'Not a valid upload reference.' } });
   }
 }

@@ -4,7 +4,7 @@ import { getDb } from '@/db/client';
 import { blobs } from '@/db/schema';
 import { getEnv } from '@/lib/env';
 import { formatBytes } from '@/lib/format-bytes';
-import { AppError, serviceUnavailable } from '@/lib/http/errors';
+import { appError } from '@/lib/http/errors';
 import { purgeAbandonedUploads } from './purge-unattached';
 
 // Abandoned uploads looked at, when a ceiling is reached, before refusing: bounded request cost.
@@ -42,17 +42,13 @@ export async function enforcePendingUploadCeilings(clientAddress: string, byteSi
   pending = await measurePendingBytes(clientAddress);
 
   if (overClient(pending)) {
-    throw new AppError(
-      429,
-      'too_many_pending_uploads',
-      `Uploads from your network that were never used in an application already hold ${formatBytes(pending.client)}; ` +
+    throw appError('too_many_pending_uploads', {
+      message:
+        `Uploads from your network that were never used in an application already hold ${formatBytes(pending.client)}; ` +
         `the limit is ${formatBytes(perClient)}. Submit an application with a file you already uploaded, or try again later.`,
-    );
+    });
   }
   if (overTotal(pending)) {
-    throw serviceUnavailable(
-      'pending_uploads_full',
-      'Too many uploads are waiting to be used in an application right now. Please try again later.',
-    );
+    throw appError('pending_uploads_full');
   }
 }

@@ -37,7 +37,7 @@ export const abandonedUploadGraceSeconds = 15 * 60;
  */
 export async function purgeUnattachedBlobs(olderThanHours = getEnv().UNATTACHED_BLOB_TTL_HOURS): Promise<PurgeResult> {
   const db = await getDb();
-  const storage = getStorage(getEnv().APP_URL ?? 'http://localhost');
+  const storage = getStorage();
   const cutoff = new Date(Date.now() - olderThanHours * 3600_000);
   const result: PurgeResult = { purged: 0, abandoned: 0, temporaryFiles: 0, failed: 0, olderThanHours };
   let after = noId;
@@ -90,7 +90,7 @@ export async function purgeUnattachedBlobs(olderThanHours = getEnv().UNATTACHED_
  */
 export async function purgeAbandonedUploads(options: { limit: number; clientAddress?: string }) {
   const db = await getDb();
-  const storage = getStorage(getEnv().APP_URL ?? 'http://localhost');
+  const storage = getStorage();
   const expiredBefore = sql`now() - make_interval(secs => ${getEnv().UPLOAD_URL_EXPIRES_IN + abandonedUploadGraceSeconds}::int)`;
   const candidates = await db
     .select({ id: blobs.id, key: blobs.key })

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { blobs, type Blob } from '@/db/schema';
-import { conflict, unprocessable } from '@/lib/http/errors';
+import { appError } from '@/lib/http/errors';
 import type { StorageService } from '@/lib/storage/service';
 
 const pdfSignature = '%PDF-';
@@ -14,20 +14,14 @@ const pdfSignature = '%PDF-';
 export async function verifyUploadedBlob(db: Database, storage: StorageService, blobId: string): Promise<Blob> {
   const [blob] = await db.select().from(blobs).where(eq(blobs.id, blobId));
   if (!blob) {
-    throw unprocessable('blob_not_found', 'The uploaded file could not be found. Please upload your resume again.', {
-      pdf: 'Upload not found; choose the file again.',
-    });
+    throw appError('blob_not_found', { fields: { pdf: 'Upload not found; choose the file again.' } });
   }
   if (blob.state === 'attached') throw alreadyAttached();
   if (blob.state === 'purging') {
-    throw unprocessable('blob_token_expired', 'The uploaded file has expired. Please upload your resume again.', {
-      pdf: 'The upload expired; choose the file again.',
-    });
+    throw appError('blob_token_expired', { fields: { pdf: 'The upload expired; choose the file again.' } });
   }
   if (blob.serviceName !== storage.name) {
-    throw unprocessable('blob_not_found', 'The uploaded file is in another storage service. Please upload it again.', {
-      pdf: 'Upload not found; choose the file again.',
-    });
+    throw appError('blob_not_found', { message: 'The uploaded file is in another storage service. Please upload it again.', fields: { pdf: 'Upload not found; choose the file again.' } });
   }
 
   // Both at once: with S3 they are two round trips (HEAD and a 1 KiB ranged GET).
@@ -36,30 +30,22 @@ export async function verifyUploadedBlob(db: Database, storage: StorageService, 
     storage.readRange(blob.key, 0, 1023).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
   ]);
   if (!stored) {
-    throw unprocessable('upload_incomplete', 'The file has not been uploaded yet. Upload it, then submit again.', {
-      pdf: 'The file has not finished uploading.',
-    });
+    throw appError('upload_incomplete', { fields: { pdf: 'The file has not finished uploading.' } });
   }
   if (stored.byteSize !== blob.byteSize || (stored.checksum !== undefined && stored.checksum !== blob.checksum)) {
     await discardBlob(db, storage, blob);
-    throw unprocessable('upload_corrupted', 'The stored file does not match the one you chose. Please upload it again.', {
-      pdf: 'The stored file does not match; choose the file again.',
-    });
+    throw appError('upload_corrupted', { fields: { pdf: 'The stored file does not match; choose the file again.' } });
   }
   if (head instanceof Error) throw head;
   if (!new TextDecoder('latin1').decode(head).startsWith(pdfSignature)) {
     await discardBlob(db, storage, blob);
-    throw unprocessable('not_a_pdf', 'This file is not a PDF. Please choose a PDF version of your resume.', {
-      pdf: 'This file is not a PDF.',
-    });
+    throw appError('not_a_pdf', { fields: { pdf: 'This file is not a PDF.' } });
   }
   return blob;
 }
 
 export function alreadyAttached() {
-  return conflict('blob_already_attached', 'This upload has already been used for an application.', {
-    pdf: 'This upload has already been used.',
-  });
+  return appError('blob_already_attached', { fields: { pdf: 'This upload has already been used.' } });
 }
 
 /** Removes a blob that will never be attached: its object, then its row (only while still pending). */

@@ -1,10 +1,9 @@
 import 'server-only';
-import { z } from 'zod';
 import { findPgError } from '@/db/client';
-import { ConfigurationError, getEnv } from '@/lib/env';
+import { getEnv } from '@/lib/env';
+import { publicOrigin } from '@/lib/request-context';
 import { strictTransportSecurity } from '@/lib/security-headers';
-import { StorageUnavailableError } from '@/lib/storage/service';
-import { AppError, badRequest, forbidden, payloadTooLarge, serviceUnavailable, unsupportedMediaType, type FieldErrors } from './errors';
+import { appError, AppError, publicCodeOf } from './errors';
 import { logUnexpectedError } from './error-log';
 import { withRequestLog } from './request-log';
 
@@ -33,14 +32,13 @@ function isConnectionError(error: unknown): boolean {
 
 function toAppError(error: unknown, request: Request): AppError {
   if (error instanceof AppError) return error;
-  if (error instanceof StorageUnavailableError) {
-    return serviceUnavailable('storage_unavailable', 'File storage is not answering right now. Please try again in a moment.');
-  }
+  const publicCode = publicCodeOf(error);
+  if (publicCode) return appError(publicCode);
   if (isConnectionError(error)) {
-    return serviceUnavailable('database_unavailable', 'The database is not answering right now. Please try again in a moment.');
+    return appError('database_unavailable');
   }
   logUnexpectedError(request, error);
-  return new AppError(500, 'internal_error', 'Something went wrong on our side. Please try again.');
+  return appError('internal_error');
 }
 
 function withTransportSecurity(response: Response): Response {
@@ -85,23 +83,23 @@ const maxJsonBytes = 64 * 1024;
 export function assertJsonRequest(request: Request): void {
   const origin = request.headers.get('origin');
   if (origin !== null) {
-    if (!isAllowedOrigin(origin, request)) {
-      throw forbidden('cross_site_request', 'Requests from other sites are not accepted. Use the application form on this site.');
+    if (!isAllowedOrigin(origin)) {
+      throw appError('cross_site_request');
     }
   } else if (request.headers.get('sec-fetch-site') === 'cross-site') {
-    throw forbidden('cross_site_request', 'Requests from other sites are not accepted. Use the application form on this site.');
+    throw appError('cross_site_request');
   }
   const mediaType = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (mediaType !== 'application/json') {
-    throw unsupportedMediaType('unsupported_media_type', 'Send the body as JSON, with Content-Type: application/json.');
+    throw appError('unsupported_media_type');
   }
 }
 
 /** The app's own origin, or one listed in ALLOWED_ORIGINS (compared as serialized origins). */
-function isAllowedOrigin(origin: string, request: Request): boolean {
+function isAllowedOrigin(origin: string): boolean {
   const normalized = normalizeOrigin(origin);
   if (!normalized) return false;
-  return normalized === normalizeOrigin(publicOrigin(request)) || getEnv().ALLOWED_ORIGINS.some((allowed) => normalizeOrigin(allowed) === normalized);
+  return normalized === normalizeOrigin(publicOrigin()) || getEnv().ALLOWED_ORIGINS.some((allowed) => normalizeOrigin(allowed) === normalized);
 }
 
 function normalizeOrigin(value: string): string | null {
@@ -119,7 +117,7 @@ function normalizeOrigin(value: string): string | null {
  */
 export async function readJson(request: Request): Promise<unknown> {
   assertJsonRequest(request);
-  const tooLarge = () => payloadTooLarge('body_too_large', `The request body is larger than ${maxJsonBytes / 1024} KiB.`);
+  const tooLarge = () => appError('body_too_large', { message: `The request body is larger than ${maxJsonBytes / 1024} KiB.` });
   if (Number(request.headers.get('content-length') ?? 0) > maxJsonBytes) throw tooLarge();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -134,37 +132,7 @@ export async function readJson(request: Request): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw badRequest('malformed_json', 'The request body is not valid JSON.');
+    throw appError('malformed_json');
   }
 }
 
-export function fieldErrors(error: z.ZodError): FieldErrors {
-  const fields: FieldErrors = {};
-  for (const issue of error.issues) {
-    // A bad record key is reported on its record: the key itself is the bad input.
-    const path = issue.code === 'invalid_key' ? issue.path.slice(0, -1) : issue.path;
-    const message = issue.code === 'invalid_key' ? `has a key that ${issue.issues[0]?.message ?? 'is not valid'}` : issue.message;
-    const name = path.length > 0 ? path.join('.') : '_';
-    fields[name] ??= message;
-  }
-  return fields;
-}
-
-/**
- * The app's public origin for links: APP_URL, which production requires; in development without
- * it, the host the client asked for (Next.js rewrites `request.url` to localhost, which would make
- * disk-service links cross-origin).
- */
-export function publicOrigin(request: Request): string {
-  return originFromHeaders(request.headers, new URL(request.url));
-}
-
-export function originFromHeaders(headers: Headers, url?: URL): string {
-  const configured = getEnv().APP_URL;
-  if (configured) return new URL(configured).origin;
-  // Never build links from a client-supplied Host in production (startup refuses this already).
-  if (getEnv().NODE_ENV === 'production') throw new ConfigurationError('APP_URL is required in production.');
-  const host = headers.get('x-forwarded-host') ?? headers.get('host') ?? url?.host ?? 'localhost';
-  const protocol = headers.get('x-forwarded-proto') ?? url?.protocol.replace(':', '') ?? 'http';
-  return `${protocol}://${host}`;
-}

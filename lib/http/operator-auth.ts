@@ -1,6 +1,6 @@
 import 'server-only';
 import { timingSafeEqual } from 'node:crypto';
-import { AppError } from './errors';
+import { appError } from './errors';
 
 /**
  * Operator-only endpoints (cron jobs, deep health checks) take a configured secret as a bearer
@@ -9,7 +9,7 @@ import { AppError } from './errors';
 export function assertOperatorSecret(authorization: string | null, secrets: (string | undefined)[], variable: string): void {
   const configured = secrets.filter((secret): secret is string => Boolean(secret));
   if (configured.length === 0) {
-    throw new AppError(403, 'endpoint_disabled', `This endpoint is disabled: set ${variable} to enable it.`);
+    throw appError('endpoint_disabled', { message: `This endpoint is disabled: set ${variable} to enable it.` });
   }
   const presented = Buffer.from(authorization?.replace(/^Bearer\s+/i, '') ?? '');
   const allowed = configured.some((secret) => {
@@ -17,6 +17,6 @@ export function assertOperatorSecret(authorization: string | null, secrets: (str
     return expected.length === presented.length && timingSafeEqual(expected, presented);
   });
   if (!allowed) {
-    throw new AppError(401, 'unauthorized', `Send Authorization: Bearer <${variable}>.`, undefined, { 'WWW-Authenticate': 'Bearer' });
+    throw appError('unauthorized', { message: `Send Authorization: Bearer <${variable}>.`, headers: { 'WWW-Authenticate': 'Bearer' } });
   }
 }

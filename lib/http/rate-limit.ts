@@ -4,7 +4,7 @@ import { and, eq, lt, or, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { rateLimits } from '@/db/schema';
 import { getEnv } from '@/lib/env';
-import { AppError } from './errors';
+import { appError, AppError } from './errors';
 
 export type RateLimitedAction = 'direct-uploads' | 'users';
 
@@ -100,7 +100,7 @@ export async function uncountHits(counted: WindowCount[]): Promise<void> {
 }
 
 export function rateLimited(message: string, retryAfter: number): AppError {
-  return new AppError(429, 'rate_limited', message, undefined, { 'Retry-After': String(retryAfter) });
+  return appError('rate_limited', { message, headers: { 'Retry-After': String(retryAfter) } });
 }
 
 /** A fixed-window limit per action and client address. Over the limit: 429 with Retry-After. */

@@ -1,5 +1,5 @@
 import 'server-only';
-import { payloadTooLarge, unsupportedMediaType } from './errors';
+import { appError } from './errors';
 
 /**
  * Reads an HTML form post (`application/x-www-form-urlencoded`) of at most `maxBytes`, refusing a
@@ -9,9 +9,9 @@ import { payloadTooLarge, unsupportedMediaType } from './errors';
 export async function readForm(request: Request, maxBytes: number): Promise<URLSearchParams> {
   const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') {
-    throw unsupportedMediaType('unsupported_content_type', 'Send the form as application/x-www-form-urlencoded.');
+    throw appError('unsupported_content_type');
   }
-  const tooLarge = () => payloadTooLarge('body_too_large', `The request body is larger than ${maxBytes / 1024} KiB.`);
+  const tooLarge = () => appError('body_too_large', { message: `The request body is larger than ${maxBytes / 1024} KiB.` });
   if (Number(request.headers.get('content-length') ?? 0) > maxBytes) throw tooLarge();
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -1,18 +1,5 @@
 import 'server-only';
-import { AsyncLocalStorage } from 'node:async_hooks';
-
-interface LogFields {
-  blob_id?: string;
-  user_id?: string;
-}
-
-const context = new AsyncLocalStorage<LogFields>();
-
-/** Adds a field to the current request's log line (ids only: never tokens, URLs or emails). */
-export function annotateRequestLog(fields: LogFields): void {
-  const current = context.getStore();
-  if (current) Object.assign(current, fields);
-}
+import { currentLogFields, runInRequestContext, type LogFields } from '@/lib/request-context';
 
 const jwtSegment = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 const uuidSegment = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -45,11 +32,17 @@ export function formatRequestLog(entry: {
   });
 }
 
-/** Runs a request with a log context, then writes its one JSON line (not under the test runner). */
+/**
+ * Runs a request in its context (public origin, log fields), then writes its one JSON line (not
+ * under the test runner).
+ */
 export async function withRequestLog(request: Request, handle: () => Promise<Response>, quiet: boolean): Promise<Response> {
-  const fields: LogFields = {};
   const started = performance.now();
-  const response = await context.run(fields, handle);
+  let fields: LogFields = {};
+  const response = await runInRequestContext(request.headers, new URL(request.url), () => {
+    fields = currentLogFields() ?? fields;
+    return handle();
+  });
   if (!quiet) {
     const errorCode = response.status >= 400 ? response.headers.get('x-error-code') ?? undefined : undefined;
     console.log(

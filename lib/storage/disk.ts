@@ -6,24 +6,31 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { AppError, forbidden, preconditionFailed, unprocessable, unsupportedMediaType } from '@/lib/http/errors';
+import { z } from 'zod';
+import { appError, AppError } from '@/lib/http/errors';
+import { publicOrigin } from '@/lib/request-context';
 import { signToken, TokenError, verifyToken } from '@/lib/signed-token';
 import { isValidBlobKey, parseVariantKey } from '@/lib/storage/keys';
 import type { DirectUpload, DirectUploadRequest, DownloadOptions, StorageService, StoredObject } from './service';
 
-export interface DiskUploadClaims {
-  key: string;
-  contentType: string;
-  byteSize: number;
-  checksum: string;
-}
+// What a disk URL's token carries, checked when it comes back: a token we signed with other
+// claims (an older release, another purpose's shape) is refused, never half-read.
+const uploadClaimsSchema = z.object({
+  key: z.string().min(1),
+  contentType: z.string().min(1),
+  byteSize: z.number().int().nonnegative(),
+  checksum: z.string().min(1),
+});
 
-export interface DiskDownloadClaims {
-  key: string;
-  filename: string;
-  contentType: string;
-  disposition: 'inline' | 'attachment';
-}
+const downloadClaimsSchema = z.object({
+  key: z.string().min(1),
+  filename: z.string(),
+  contentType: z.string().min(1),
+  disposition: z.enum(['inline', 'attachment']),
+});
+
+export type DiskUploadClaims = z.infer<typeof uploadClaimsSchema>;
+export type DiskDownloadClaims = z.infer<typeof downloadClaimsSchema>;
 
 export interface DiskDownload {
   stream: ReadableStream<Uint8Array>;
@@ -39,7 +46,7 @@ export class DiskStorageService implements StorageService {
   readonly name = 'disk' as const;
   private readonly root: string;
 
-  constructor(root: string, private readonly publicOrigin: string) {
+  constructor(root: string) {
     this.root = path.resolve(root);
   }
 
@@ -55,15 +62,20 @@ export class DiskStorageService implements StorageService {
   }
 
   async createDirectUpload(request: DirectUploadRequest): Promise<DirectUpload> {
+    const { token, headers } = await this.signUpload(request);
+    return { url: `${publicOrigin()}/api/storage/disk/${token}`, headers };
+  }
+
+  /** The upload's token and headers, without a URL: for a caller that hands them to `receiveUpload`. */
+  async signUpload(request: DirectUploadRequest): Promise<{ token: string; headers: Record<string, string> }> {
     const claims: DiskUploadClaims = {
       key: request.key,
       contentType: request.contentType,
       byteSize: request.byteSize,
       checksum: request.checksum,
     };
-    const token = await signToken('disk_upload', { ...claims }, request.expiresIn);
     return {
-      url: `${this.publicOrigin}/api/storage/disk/${token}`,
+      token: await signToken('disk_upload', { ...claims }, request.expiresIn),
       headers: { 'Content-Type': request.contentType, 'Content-MD5': request.checksum, 'If-None-Match': '*' },
     };
   }
@@ -133,7 +145,7 @@ export class DiskStorageService implements StorageService {
       disposition: options.disposition,
     };
     const token = await signToken('disk_download', { ...claims }, options.expiresIn);
-    return `${this.publicOrigin}/api/storage/disk/${token}`;
+    return `${publicOrigin()}/api/storage/disk/${token}`;
   }
 
   /**
@@ -141,22 +153,22 @@ export class DiskStorageService implements StorageService {
    * moved into place only if its length and MD5 are the signed ones: nothing partial is ever left.
    */
   async receiveUpload(token: string, headers: Headers, body: ReadableStream<Uint8Array> | null): Promise<void> {
-    const claims = await verifyClaims<DiskUploadClaims>('disk_upload', token);
+    const claims = await verifyClaims('disk_upload', uploadClaimsSchema, token);
     const contentType = headers.get('content-type');
     if (contentType !== claims.contentType) {
-      throw unsupportedMediaType('content_type_mismatch', `This upload URL only accepts Content-Type ${claims.contentType}.`);
+      throw appError('content_type_mismatch', { message: `This upload URL only accepts Content-Type ${claims.contentType}.` });
     }
     const contentMd5 = headers.get('content-md5');
     if (contentMd5 !== null && contentMd5 !== claims.checksum) {
-      throw unprocessable('checksum_mismatch', 'The Content-MD5 header does not match the checksum this upload was signed for.');
+      throw appError('checksum_mismatch', { message: 'The Content-MD5 header does not match the checksum this upload was signed for.' });
     }
     const contentLength = headers.get('content-length');
     if (contentLength !== null && Number(contentLength) !== claims.byteSize) {
-      throw unprocessable('length_mismatch', `This upload URL only accepts exactly ${claims.byteSize} bytes.`);
+      throw appError('length_mismatch', { message: `This upload URL only accepts exactly ${claims.byteSize} bytes.` });
     }
     const destination = this.pathFor(claims.key);
     if (await exists(destination)) {
-      throw preconditionFailed('already_uploaded', 'This file has already been uploaded; an upload URL cannot overwrite it.');
+      throw appError('already_uploaded');
     }
 
     const temporaryFolder = path.join(this.root, 'tmp');
@@ -166,16 +178,16 @@ export class DiskStorageService implements StorageService {
     try {
       const { byteSize, checksum } = await writeHashed(body, temporary, claims.byteSize);
       if (byteSize !== claims.byteSize) {
-        throw unprocessable('length_mismatch', `Received ${byteSize} bytes; this upload was signed for ${claims.byteSize}.`);
+        throw appError('length_mismatch', { message: `Received ${byteSize} bytes; this upload was signed for ${claims.byteSize}.` });
       }
       if (checksum !== claims.checksum) {
-        throw unprocessable('checksum_mismatch', 'The uploaded bytes do not match the checksum this upload was signed for.');
+        throw appError('checksum_mismatch');
       }
       await mkdir(path.dirname(destination), { recursive: true });
       // link() refuses an existing destination atomically, which is what If-None-Match: * means.
       await link(temporary, destination).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'EEXIST') {
-          throw preconditionFailed('already_uploaded', 'This file has already been uploaded; an upload URL cannot overwrite it.');
+          throw appError('already_uploaded');
         }
         throw error;
       });
@@ -215,9 +227,9 @@ export class DiskStorageService implements StorageService {
   }
 
   async openDownload(token: string): Promise<DiskDownload> {
-    const claims = await verifyClaims<DiskDownloadClaims>('disk_download', token);
+    const claims = await verifyClaims('disk_download', downloadClaimsSchema, token);
     const handle = await open(this.pathFor(claims.key), 'r').catch(() => null);
-    if (!handle) throw new AppError(404, 'not_found', 'This file does not exist any more.');
+    if (!handle) throw appError('not_found', { message: 'This file does not exist any more.' });
     const { size } = await handle.stat();
     return { stream: streamFile(handle), byteSize: size, claims };
   }
@@ -245,14 +257,16 @@ function streamFile(handle: FileHandle): ReadableStream<Uint8Array> {
   });
 }
 
-async function verifyClaims<T>(purpose: 'disk_upload' | 'disk_download', token: string): Promise<T> {
+async function verifyClaims<T>(purpose: 'disk_upload' | 'disk_download', schema: z.ZodType<T>, token: string): Promise<T> {
   try {
-    return (await verifyToken(purpose, token)) as T;
+    const claims = schema.safeParse(await verifyToken(purpose, token));
+    if (!claims.success) throw new TokenError('invalid');
+    return claims.data;
   } catch (error) {
     if (error instanceof TokenError && error.reason === 'expired') {
-      throw forbidden('url_expired', 'This link has expired. Start again to get a fresh one.');
+      throw appError('url_expired');
     }
-    throw forbidden('invalid_signature', 'This link is not valid.');
+    throw appError('invalid_signature');
   }
 }
 
@@ -289,7 +303,7 @@ async function writeHashed(
     transform(chunk: Buffer, _encoding, callback) {
       byteSize += chunk.length;
       if (byteSize > limit) {
-        callback(unprocessable('length_mismatch', `The body is longer than the ${limit} bytes this upload was signed for.`));
+        callback(appError('length_mismatch', { message: `The body is longer than the ${limit} bytes this upload was signed for.` }));
         return;
       }
       hash.update(chunk);
@@ -301,7 +315,7 @@ async function writeHashed(
     await pipeline(source, meter, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw new AppError(400, 'upload_interrupted', 'The upload was interrupted before all its bytes arrived. Please try again.');
+    throw appError('upload_interrupted');
   }
   return { byteSize, checksum: hash.digest('base64') };
 }

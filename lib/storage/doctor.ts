@@ -3,10 +3,11 @@ import { randomBytes, createHash } from 'node:crypto';
 import { HeadBucketCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 import type { Env } from '@/lib/env';
 import { getS3Connection, getStorage } from '@/lib/storage';
+import { bucketUrl, signedUploadHeaders, type BucketLocation } from './bucket-url';
 import { directUploadCorsHeaders, readCorsRules } from './cors';
 import { DiskStorageService } from './disk';
 import { generateBlobKey } from './keys';
-import type { StorageService } from './service';
+import type { DirectUpload, DirectUploadRequest, StorageService } from './service';
 
 export interface CheckResult {
   name: string;
@@ -20,7 +21,7 @@ const maxSkewSeconds = 300;
 
 /** Everything a direct upload needs from the configured storage, each with the likely fix. */
 export async function checkStorage(env: Env): Promise<CheckResult[]> {
-  const storage = getStorage(env.APP_URL ?? 'http://localhost:3000');
+  const storage = getStorage();
   const s3 = getS3Connection();
   if (!s3) return [await checkRoundTrip(storage)];
 
@@ -28,9 +29,10 @@ export async function checkStorage(env: Env): Promise<CheckResult[]> {
   const bucket = await checkBucket(s3.client, s3.bucket);
   results.push(bucket);
   if (bucket.status === 'fail') return results;
-  results.push(await checkClock(env.S3_ENDPOINT, env.AWS_REGION, s3.bucket));
+  const location: BucketLocation = { bucket: s3.bucket, region: env.AWS_REGION, endpoint: env.S3_ENDPOINT, forcePathStyle: env.S3_FORCE_PATH_STYLE };
+  results.push(await checkClock(location));
   results.push(await checkPresignedPut(storage));
-  results.push(await checkCors(s3.client, s3.bucket, env.ALLOWED_ORIGINS, env.S3_ENDPOINT, env.AWS_REGION));
+  results.push(await checkCors(s3.client, location, env.ALLOWED_ORIGINS));
   results.push(await checkRoundTrip(storage, env.ALLOWED_ORIGINS[0]));
   return results;
 }
@@ -67,14 +69,10 @@ async function checkBucket(client: S3Client, bucket: string): Promise<CheckResul
   }
 }
 
-function endpointUrl(endpoint: string | undefined, region: string | undefined, bucket: string): string {
-  return endpoint ? `${endpoint.replace(/\/$/, '')}/${bucket}` : `https://${bucket}.s3.${region ?? 'us-east-1'}.amazonaws.com`;
-}
-
-async function checkClock(endpoint: string | undefined, region: string | undefined, bucket: string): Promise<CheckResult> {
+async function checkClock(location: BucketLocation): Promise<CheckResult> {
   const name = 'clock';
   const before = Date.now();
-  const response = await fetch(endpointUrl(endpoint, region, bucket), { method: 'HEAD' }).catch(() => null);
+  const response = await fetch(bucketUrl(location), { method: 'HEAD' }).catch(() => null);
   const serverDate = response?.headers.get('date');
   if (!serverDate) return { name, status: 'warn', message: 'The storage sent no Date header; clock skew not checked.' };
   const skew = Math.round((Date.parse(serverDate) - (before + Date.now()) / 2) / 1000);
@@ -101,7 +99,7 @@ async function checkPresignedPut(storage: StorageService): Promise<CheckResult> 
   const params = new URL(url).searchParams;
   const checksumParams = [...params.keys()].filter((key) => key.toLowerCase().startsWith('x-amz-checksum') || key.toLowerCase() === 'x-amz-sdk-checksum-algorithm');
   const signed = (params.get('X-Amz-SignedHeaders') ?? '').split(';');
-  const missing = ['content-type', 'content-md5', 'content-length', 'if-none-match'].filter((header) => !signed.includes(header));
+  const missing = signedUploadHeaders.filter((header) => !signed.includes(header));
   if (checksumParams.length > 0) {
     return {
       name,
@@ -116,13 +114,8 @@ async function checkPresignedPut(storage: StorageService): Promise<CheckResult> 
   return { name, status: 'pass', message: 'Presigned PUTs sign Content-Type, Content-MD5, Content-Length and If-None-Match, with no SDK checksum.' };
 }
 
-async function checkCors(
-  client: S3Client,
-  bucket: string,
-  origins: string[],
-  endpoint: string | undefined,
-  region: string | undefined,
-): Promise<CheckResult> {
+async function checkCors(client: S3Client, location: BucketLocation, origins: string[]): Promise<CheckResult> {
+  const { bucket } = location;
   const name = 'cors';
   const fix = 'Run `npm run storage:cors` with ALLOWED_ORIGINS (or APP_URL) set to the app’s origin.';
   if (origins.length === 0) {
@@ -148,7 +141,7 @@ async function checkCors(
     if (!lower(rule.ExposeHeaders).includes('etag')) {
       return { name, status: 'fail', message: `The CORS rule for ${origin} does not expose ETag.`, fix };
     }
-    const preflight = await fetch(`${endpointUrl(endpoint, region, bucket)}/cors-check`, {
+    const preflight = await fetch(`${bucketUrl(location)}/cors-check`, {
       method: 'OPTIONS',
       headers: {
         Origin: origin,
@@ -170,8 +163,8 @@ async function checkRoundTrip(storage: StorageService, origin?: string): Promise
   const byte = randomBytes(1);
   const checksum = createHash('md5').update(byte).digest('base64');
   try {
-    const { url, headers } = await storage.createDirectUpload({ key, contentType: 'application/pdf', byteSize: 1, checksum, expiresIn: 60 });
-    const put = await putProbe(storage, url, headers, byte, origin);
+    const upload = { key, contentType: 'application/pdf', byteSize: 1, checksum, expiresIn: 60 };
+    const put = storage instanceof DiskStorageService ? await putDiskProbe(storage, upload, byte) : await putProbe(await storage.createDirectUpload(upload), byte, origin);
     if (!put.ok) {
       return { name, status: 'fail', message: `The presigned PUT was refused (${put.detail}).`, fix: 'See the checks above; for S3 the key needs s3:PutObject on the bucket.' };
     }
@@ -196,17 +189,14 @@ async function checkRoundTrip(storage: StorageService, origin?: string): Promise
   }
 }
 
-async function putProbe(storage: StorageService, url: string, headers: Record<string, string>, body: Buffer, origin?: string) {
-  if (storage instanceof DiskStorageService) {
-    // The disk service's URL points at this app, which may not be running: call its handler directly.
-    const token = url.slice(url.lastIndexOf('/') + 1);
-    await storage.receiveUpload(
-      token,
-      new Headers({ ...headers, 'content-length': String(body.length) }),
-      new Blob([new Uint8Array(body)]).stream(),
-    );
-    return { ok: true, detail: '' };
-  }
+/** The disk service's URL points at this app, which may not be running: its handler takes the token directly. */
+async function putDiskProbe(storage: DiskStorageService, upload: DirectUploadRequest, body: Buffer) {
+  const { token, headers } = await storage.signUpload(upload);
+  await storage.receiveUpload(token, new Headers({ ...headers, 'content-length': String(body.length) }), new Blob([new Uint8Array(body)]).stream());
+  return { ok: true, detail: '' };
+}
+
+async function putProbe({ url, headers }: DirectUpload, body: Buffer, origin?: string) {
   const response = await fetch(url, { method: 'PUT', headers: origin ? { ...headers, Origin: origin } : headers, body: new Uint8Array(body) });
   const code = /<Code>([^<]+)<\/Code>/.exec(await response.text())?.[1];
   return { ok: response.ok, detail: `HTTP ${response.status}${code ? ` ${code}` : ''}` };

@@ -8,13 +8,13 @@ import type { StorageService } from './service';
 let s3Client: { settings: string; client: S3Client } | undefined;
 
 /**
- * The configured storage service. `publicOrigin` is where the disk service's own upload and
- * download routes live; S3 URLs point at the bucket and ignore it.
+ * The configured storage service. The disk service's links point at this app, at the current
+ * request's public origin (lib/request-context); S3 URLs point at the bucket.
  */
-export function getStorage(publicOrigin: string): StorageService {
+export function getStorage(): StorageService {
   const s3 = getS3Connection();
   if (s3) return new S3StorageService(s3.client, s3.bucket);
-  return new DiskStorageService(getEnv().STORAGE_ROOT, publicOrigin);
+  return new DiskStorageService(getEnv().STORAGE_ROOT);
 }
 
 /** The S3 client and bucket when the S3 service is configured, else null. */
@@ -36,7 +36,7 @@ export function getS3Connection(): { client: S3Client; bucket: string } | null {
 }
 
 /** The disk service, for its own upload and download routes; 404 when another service is configured. */
-export function getDiskStorage(publicOrigin: string): DiskStorageService | null {
-  const storage = getStorage(publicOrigin);
+export function getDiskStorage(): DiskStorageService | null {
+  const storage = getStorage();
   return storage instanceof DiskStorageService ? storage : null;
 }

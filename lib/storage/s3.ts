@@ -19,6 +19,7 @@ import {
   type StorageService,
   type StoredObject,
 } from './service';
+import { signedUploadHeaders } from './bucket-url';
 
 export interface S3Settings {
   bucket: string;
@@ -29,8 +30,6 @@ export interface S3Settings {
   secretAccessKey?: string;
 }
 
-// Signed, so that whoever holds the URL can store only these exact bytes, this type, once.
-const signedUploadHeaders = new Set(['content-type', 'content-md5', 'content-length', 'if-none-match']);
 
 export function createS3Client(settings: S3Settings): S3Client {
   return new S3Client({
@@ -67,7 +66,7 @@ export class S3StorageService implements StorageService {
     });
     const url = await getSignedUrl(this.client, command, {
       expiresIn: request.expiresIn,
-      signableHeaders: signedUploadHeaders,
+      signableHeaders: new Set(signedUploadHeaders),
     });
     // Content-Length is signed too, but browsers set it themselves and refuse to let scripts do so.
     return {

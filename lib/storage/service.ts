@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@/lib/contract/error-codes';
 export interface DirectUploadRequest {
   key: string;
   contentType: string;
@@ -42,7 +43,11 @@ export interface StorageService {
   getDownloadUrl(key: string, options: DownloadOptions): Promise<string>;
 }
 
-/** The storage could not be reached or answered with a server error; the caller may retry. */
+/**
+ * The storage could not be reached or answered with a server error; the caller may retry. Clients
+ * get the table's `storage_unavailable` answer (503); the message, with host names, stays in logs.
+ */
 export class StorageUnavailableError extends Error {
   override name = 'StorageUnavailableError';
+  readonly publicCode = 'storage_unavailable' satisfies ErrorCode;
 }

@@ -6,19 +6,10 @@ import { analyzeAfterResponse } from '@/lib/analysis/analyze-after-response';
 import { verifyBlobToken } from '@/lib/blobs/blob-token';
 import { createResumeUrl, resumeAttachment } from '@/lib/blobs/resume';
 import { alreadyAttached, verifyUploadedBlob } from '@/lib/blobs/verify-upload';
-import { conflict } from '@/lib/http/errors';
-import { annotateRequestLog } from '@/lib/http/request-log';
+import { appError } from '@/lib/http/errors';
+import { annotateRequestLog } from '@/lib/request-context';
 import { getStorage } from '@/lib/storage';
-import type { ApplicantRequest } from './applicant-request';
-
-export interface ApplicantResponse {
-  id: string;
-  email: string;
-  first_name: string;
-  last_name: string;
-  created_at: string;
-  resume_url: string | null;
-}
+import type { ApplicantRequest, ApplicantResponse } from '@/lib/contract/applicant';
 
 interface CreatedUserRow {
   id: string;
@@ -29,17 +20,15 @@ interface CreatedUserRow {
 }
 
 const emailTaken = () =>
-  conflict('email_taken', 'An application with this email address already exists.', {
-    email: 'This email address has already applied.',
-  });
+  appError('email_taken', { fields: { email: 'This email address has already applied.' } });
 
 /**
  * Step 4 of the flow: verify the token and the stored bytes, then the email, then write the user
  * and the attachment in one statement, so a failure anywhere leaves nothing behind.
  */
-export async function createApplicant(input: ApplicantRequest, publicOrigin: string): Promise<ApplicantResponse> {
+export async function createApplicant(input: ApplicantRequest): Promise<ApplicantResponse> {
   const db = await getDb();
-  const storage = getStorage(publicOrigin);
+  const storage = getStorage();
   const blobId = input.pdf ? await verifyBlobToken(input.pdf) : null;
   if (blobId) annotateRequestLog({ blob_id: blobId });
 

@@ -6,7 +6,7 @@ import { createResumeUrl, isResumeOf } from '@/lib/blobs/resume';
 import { getStorage } from '@/lib/storage';
 
 /** An applicant's own application, with a fresh short-lived link to the resume. */
-export async function findApplication(userId: string, publicOrigin: string) {
+export async function findApplication(userId: string) {
   const db = await getDb();
   const [row] = await db
     .select({ user: users, blob: blobs })
@@ -16,7 +16,7 @@ export async function findApplication(userId: string, publicOrigin: string) {
     .where(eq(users.id, userId));
   if (!row) return null;
   const resume = row.blob
-    ? { filename: row.blob.filename, byteSize: row.blob.byteSize, url: await createResumeUrl(getStorage(publicOrigin), row.blob) }
+    ? { filename: row.blob.filename, byteSize: row.blob.byteSize, url: await createResumeUrl(getStorage(), row.blob) }
     : null;
   return { user: row.user, resume };
 }

@@ -241,7 +241,7 @@ describe('analysis of attached resumes', () => {
   it('leaves no preview behind when the applicant is deleted while the resume is analyzed', async () => {
     const { userId, blobId } = await apply(resume, 'grace@example.com', 'Grace');
     const analysis = analyzeBlob(blobId);
-    await deleteApplicant(userId, origin);
+    await deleteApplicant(userId);
     expect(await analysis).toBeNull();
     expect(await listStoredFiles()).toEqual([]);
     expect(await countRows()).toEqual({ users: 0, blobs: 0, attachments: 0 });

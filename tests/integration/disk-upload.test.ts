@@ -1,9 +1,11 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { getEnv } from '@/lib/env';
 import { getStorage } from '@/lib/storage';
 import { DiskStorageService } from '@/lib/storage/disk';
 import { signToken } from '@/lib/signed-token';
+import { checkStorage } from '@/lib/storage/doctor';
 import { makePdf } from '../fixtures/pdf';
 import { applyWithResume, fileRequest, getObject, md5, origin, presign, putObject } from '../support/api';
 import { getStorageRoot } from '../support/integration-setup';
@@ -88,6 +90,22 @@ describe('PUT /api/storage/disk/[token]', () => {
     expect(await listStoredFiles()).toEqual([]);
   });
 
+  it('refuses a token we signed whose claims are not an upload’s or a download’s (403)', async () => {
+    const pdf = makePdf();
+    const { headers } = await signedUpload(pdf);
+    const claims = { key: 'a'.repeat(28), contentType: 'application/pdf', byteSize: pdf.length, checksum: md5(pdf) };
+    for (const bad of [{ ...claims, byteSize: String(pdf.length) }, { ...claims, key: undefined }, { sub: 'someone' }]) {
+      const token = await signToken('disk_upload', bad, 60);
+      const put = await putObject(`${origin}/api/storage/disk/${token}`, headers, pdf);
+      expect(put.status).toBe(403);
+      expect((await put.json()).error.code).toBe('invalid_signature');
+    }
+    const download = await signToken('disk_download', { key: 'a'.repeat(28), filename: 'x.pdf', contentType: 'application/pdf', disposition: 'open' }, 60);
+    const get = await getObject(`${origin}/api/storage/disk/${download}`);
+    expect(get.status).toBe(403);
+    expect(await listStoredFiles()).toEqual([]);
+  });
+
   it('closes cleanly when the client cancels a download, and serves the file again', async () => {
     const pdf = makePdf('Big', 1024 * 1024);
     const user = await applyWithResume(pdf, { email: 'reader@example.com', first_name: 'Re', last_name: 'Ader' });
@@ -111,13 +129,22 @@ describe('PUT /api/storage/disk/[token]', () => {
   });
 });
 
+describe('storage:check on the disk service', () => {
+  it('round-trips a probe outside any request, with no APP_URL to build links from', async () => {
+    expect(getEnv().APP_URL).toBeUndefined();
+    const results = await checkStorage(getEnv());
+    expect(results).toEqual([expect.objectContaining({ name: 'round-trip', status: 'pass' })]);
+    expect(await listStoredFiles()).toEqual([]);
+  });
+});
+
 describe('the MD5 verified at upload, kept beside the stored file', () => {
   async function uploaded(pdf: Buffer) {
     const { url, headers } = await signedUpload(pdf);
     expect((await putObject(url, headers, pdf)).status).toBe(200);
     const [file] = await listStoredFiles();
     if (!file) throw new Error('nothing was stored');
-    const storage = getStorage(origin);
+    const storage = getStorage();
     expect(storage).toBeInstanceOf(DiskStorageService);
     return { key: path.basename(file), file: path.join(getStorageRoot(), file), storage: storage as DiskStorageService };
   }

@@ -6,7 +6,7 @@ import { makePdf } from '../fixtures/pdf';
 import { s3Skipped } from '../support/s3';
 
 const md5 = (bytes: Buffer | string) => createHash('md5').update(bytes).digest();
-const storage = () => getStorage('http://app.test');
+const storage = () => getStorage();
 
 async function signedUpload(bytes: Buffer, expiresIn = 300) {
   const key = generateBlobKey();

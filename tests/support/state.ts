@@ -31,7 +31,7 @@ export async function listStoredFiles(): Promise<string[]> {
  */
 export async function expectConsistent(): Promise<void> {
   const db = await getDb();
-  const storage = getStorage('http://app.test');
+  const storage = getStorage();
   const rows = await db
     .select({ blob: blobs, attachment: attachments })
     .from(attachments)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { directUploadRequestSchema } from '@/lib/blobs/direct-upload-request';
-import { applicantRequestSchema } from '@/lib/users/applicant-request';
+import { applicantRequestSchema } from '@/lib/contract/applicant';
+import { directUploadRequestSchema } from '@/lib/contract/direct-upload';
 
 const file = {
   filename: 'resume.pdf',

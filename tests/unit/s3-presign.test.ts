@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { parseEnv } from '@/lib/env';
+import { storageOrigin } from '@/lib/security-headers';
+import { bucketUrl, type BucketLocation } from '@/lib/storage/bucket-url';
 import { createS3Client, S3StorageService } from '@/lib/storage/s3';
 
 const client = createS3Client({
@@ -63,5 +66,20 @@ describe('S3 presigned GET', () => {
     );
     expect(url.searchParams.get('response-cache-control')).toBe('private, no-store');
     expect(url.searchParams.get('X-Amz-Expires')).toBe('120');
+  });
+});
+
+describe('the bucket URL', () => {
+  it.each<[string, BucketLocation]>([
+    ['AWS', { bucket: 'resumes', region: 'eu-west-1' }],
+    ['a path-style endpoint', { bucket: 'resumes', endpoint: 'http://127.0.0.1:7480', forcePathStyle: true }],
+    ['a virtual-hosted endpoint', { bucket: 'resumes', endpoint: 'https://acct.r2.cloudflarestorage.com', region: 'auto' }],
+  ])('is where the presigned PUT goes, for %s', async (_case, location) => {
+    const service = new S3StorageService(createS3Client({ ...location, accessKeyId: 'a', secretAccessKey: 'b' }), location.bucket);
+    const presigned = new URL((await upload(service)).url);
+    const base = bucketUrl(location);
+    expect(presigned.href.startsWith(`${base}/`)).toBe(true);
+    const env = parseEnv({ S3_BUCKET: location.bucket, AWS_REGION: location.region, S3_ENDPOINT: location.endpoint, S3_FORCE_PATH_STYLE: location.forcePathStyle ? 'true' : undefined });
+    expect(storageOrigin(env)).toBe(presigned.origin);
   });
 });

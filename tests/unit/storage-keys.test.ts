@@ -4,7 +4,7 @@ import { DiskStorageService } from '@/lib/storage/disk';
 import { generateBlobKey, isValidBlobKey, parseVariantKey, variantKey, variantKeysOf } from '@/lib/storage/keys';
 
 const root = path.resolve('/srv/storage');
-const disk = new DiskStorageService(root, 'http://app.test');
+const disk = new DiskStorageService(root);
 
 describe('blob keys', () => {
   it('are 28 lowercase base36 characters and do not repeat', () => {

@@ -1,8 +1,9 @@
 import { createDirectUpload } from '@/lib/blobs/create-direct-upload';
-import { directUploadRequestSchema } from '@/lib/blobs/direct-upload-request';
+import { directUploadRequestSchema } from '@/lib/contract/direct-upload';
+import { fieldErrors } from '@/lib/contract/field-errors';
 import { getEnv } from '@/lib/env';
-import { badRequest } from '@/lib/http/errors';
-import { fieldErrors, publicOrigin, readJson, route } from '@/lib/http/handler';
+import { appError } from '@/lib/http/errors';
+import { readJson, route } from '@/lib/http/handler';
 import { clientAddress, enforceRateLimit } from '@/lib/http/rate-limit';
 
 export const POST = route(async (request) => {
@@ -11,8 +12,8 @@ export const POST = route(async (request) => {
   await enforceRateLimit(request, 'direct-uploads');
   const parsed = directUploadRequestSchema.safeParse(body);
   if (!parsed.success) {
-    throw badRequest('invalid_request', 'The upload request is missing fields or has fields of the wrong type.', fieldErrors(parsed.error));
+    throw appError('invalid_request', { message: 'The upload request is missing fields or has fields of the wrong type.', fields: fieldErrors(parsed.error) });
   }
-  const result = await createDirectUpload(parsed.data.file, publicOrigin(request), clientAddress(request, getEnv().TRUSTED_PROXY_HOPS));
+  const result = await createDirectUpload(parsed.data.file, clientAddress(request, getEnv().TRUSTED_PROXY_HOPS));
   return Response.json(result, { headers: { 'Cache-Control': 'no-store' } });
 });

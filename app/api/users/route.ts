@@ -1,7 +1,8 @@
-import { unprocessable } from '@/lib/http/errors';
-import { fieldErrors, publicOrigin, readJson, route } from '@/lib/http/handler';
+import { appError } from '@/lib/http/errors';
+import { readJson, route } from '@/lib/http/handler';
 import { enforceRateLimit } from '@/lib/http/rate-limit';
-import { applicantRequestSchema } from '@/lib/users/applicant-request';
+import { applicantRequestSchema } from '@/lib/contract/applicant';
+import { fieldErrors } from '@/lib/contract/field-errors';
 import { createConfirmationPath } from '@/lib/users/confirmation-link';
 import { createApplicant } from '@/lib/users/create-applicant';
 
@@ -11,9 +12,9 @@ export const POST = route(async (request) => {
   await enforceRateLimit(request, 'users');
   const parsed = applicantRequestSchema.safeParse(body);
   if (!parsed.success) {
-    throw unprocessable('validation_failed', 'Some fields need your attention.', fieldErrors(parsed.error));
+    throw appError('validation_failed', { fields: fieldErrors(parsed.error) });
   }
-  const applicant = await createApplicant(parsed.data, publicOrigin(request));
+  const applicant = await createApplicant(parsed.data);
   // The body keeps the tutorial's exact shape; the applicant's own page travels in a header.
   const confirmation = await createConfirmationPath(applicant.id);
   return Response.json(applicant, { headers: { 'Cache-Control': 'no-store', 'Confirmation-Location': confirmation } });

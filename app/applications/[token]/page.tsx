@@ -1,7 +1,6 @@
 import type { Metadata } from 'next';
-import { headers } from 'next/headers';
 import { formatBytes } from '@/lib/format-bytes';
-import { originFromHeaders } from '@/lib/http/handler';
+import { inPageRequest } from '@/lib/page-context';
 import { readConfirmationToken } from '@/lib/users/confirmation-link';
 import { findApplication } from '@/lib/users/find-application';
 
@@ -10,7 +9,7 @@ export const metadata: Metadata = { title: 'Your application — Resume Drop', r
 export default async function ApplicationPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const userId = await readConfirmationToken(token);
-  const application = userId ? await findApplication(userId, originFromHeaders(await headers())) : null;
+  const application = userId ? await inPageRequest(() => findApplication(userId)) : null;
   return (
     <main className="page">
       <header className="intro">

@@ -1,7 +1,11 @@
+import type { ApplicantFields, ApplicantResponse } from '@/lib/contract/applicant';
+import type { ErrorBody, FieldErrors } from '@/lib/contract/error-codes';
 import { AbortedError } from './aborted-error';
 
-export type FieldErrors = Record<string, string>;
+export type { ApplicantFields, ApplicantResponse, FieldErrors };
+export type { DirectUploadResponse } from '@/lib/contract/direct-upload';
 
+/** An error answer of the API (`code` from the contract's table), or the network's own failure. */
 export class ApiError extends Error {
   override name = 'ApiError';
   constructor(
@@ -12,26 +16,6 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
-}
-
-export interface DirectUploadResponse {
-  direct_upload: { url: string; headers: Record<string, string> };
-  blob_signed_id: string;
-}
-
-export interface ApplicantResponse {
-  id: string;
-  email: string;
-  first_name: string;
-  last_name: string;
-  created_at: string;
-  resume_url: string | null;
-}
-
-export interface ApplicantFields {
-  first_name: string;
-  last_name: string;
-  email: string;
 }
 
 /** POSTs JSON (the API refuses any other Content-Type) and turns error answers into ApiError. */
@@ -49,7 +33,7 @@ export async function postJson<T>(path: string, body: unknown, signal?: AbortSig
     throw new ApiError(0, 'network_error', 'Could not reach the server. Check your connection and try again.');
   }
   const payload = (await response.json().catch(() => null)) as
-    | (T & { error?: { code: string; message: string; fields?: FieldErrors } })
+    | (T & Partial<ErrorBody>)
     | null;
   if (signal?.aborted) throw new AbortedError();
   if (response.status !== 200 || !payload) {

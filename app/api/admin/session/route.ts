@@ -1,9 +1,10 @@
 import { beginSignInAttempt } from '@/lib/admin/sign-in-limit';
 import { clearAdminSessionCookie, createAdminSessionCookie, isAdminPassword } from '@/lib/admin/session';
 import { getEnv } from '@/lib/env';
-import { AppError } from '@/lib/http/errors';
-import { publicOrigin, route } from '@/lib/http/handler';
+import { appError } from '@/lib/http/errors';
+import { route } from '@/lib/http/handler';
 import { readForm } from '@/lib/http/read-form';
+import { publicOrigin } from '@/lib/request-context';
 
 // The form holds one password field; nothing larger is read.
 const maxFormBytes = 4 * 1024;
@@ -14,13 +15,13 @@ const maxFormBytes = 4 * 1024;
  * redirects. Failed attempts are limited per client address and in all (429 with Retry-After).
  */
 export const POST = route(async (request) => {
-  if (!getEnv().ADMIN_PASSWORD) throw new AppError(404, 'not_found', 'The recruiter view is not enabled (ADMIN_PASSWORD).');
+  if (!getEnv().ADMIN_PASSWORD) throw appError('not_found', { message: 'The recruiter view is not enabled (ADMIN_PASSWORD).' });
   const password = (await readForm(request, maxFormBytes)).get('password');
   const attempt = await beginSignInAttempt(request);
   const json = request.headers.get('accept')?.includes('application/json') ?? false;
-  const origin = publicOrigin(request);
+  const origin = publicOrigin();
   if (typeof password !== 'string' || !isAdminPassword(password)) {
-    if (json) throw new AppError(401, 'wrong_password', 'That password is not right.');
+    if (json) throw appError('wrong_password');
     return new Response(null, { status: 303, headers: { Location: `${origin}/admin/login?error=1` } });
   }
   await attempt.succeeded();

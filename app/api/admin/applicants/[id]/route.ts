@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { deleteApplicant } from '@/lib/admin/applicants';
 import { requireAdminRequest } from '@/lib/admin/session';
-import { notFound } from '@/lib/http/errors';
-import { publicOrigin, route } from '@/lib/http/handler';
+import { appError } from '@/lib/http/errors';
+import { route } from '@/lib/http/handler';
 
 /** Removes the applicant, the attachment, the blob row and the object. */
 export const DELETE = route<{ id: string }>(async (request, { params }) => {
   await requireAdminRequest(request);
   const { id } = await params;
-  if (!z.uuid().safeParse(id).success) throw notFound('not_found', 'This applicant does not exist.');
-  await deleteApplicant(id, publicOrigin(request));
+  if (!z.uuid().safeParse(id).success) throw appError('not_found');
+  await deleteApplicant(id);
   return Response.json({ deleted: true });
 });

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { createResumeUrlFor } from '@/lib/admin/applicants';
 import { requireAdminRequest } from '@/lib/admin/session';
-import { notFound } from '@/lib/http/errors';
-import { publicOrigin, route } from '@/lib/http/handler';
+import { appError } from '@/lib/http/errors';
+import { route } from '@/lib/http/handler';
 
 /** "View": a fresh short-lived download URL, made at the moment of the click. */
 export const GET = route<{ id: string }>(async (request, { params }) => {
   await requireAdminRequest(request);
   const { id } = await params;
-  if (!z.uuid().safeParse(id).success) throw notFound('not_found', 'This applicant does not exist.');
-  const url = await createResumeUrlFor(id, publicOrigin(request));
+  if (!z.uuid().safeParse(id).success) throw appError('not_found');
+  const url = await createResumeUrlFor(id);
   return new Response(null, { status: 302, headers: { Location: url, 'Cache-Control': 'no-store' } });
 });

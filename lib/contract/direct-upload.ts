@@ -1,6 +1,9 @@
+// The contract of POST /api/direct-uploads, shared by the route, the browser client and the tests.
 import { z } from 'zod';
 import { disallowedCharactersMessage, isPlainText } from '@/lib/plain-text';
-import { base64Md5Pattern } from '@/lib/storage/checksum';
+
+/** A base64 MD5 digest is exactly 16 bytes: 22 characters and `==`. */
+export const base64Md5Pattern = /^[A-Za-z0-9+/]{21}[AQgw]==$/;
 
 // Metadata is the client's free-form note (the tutorial sends one short message): bounded, so that
 // presigning cannot be used to store data in our database.
@@ -32,3 +35,9 @@ export const directUploadRequestSchema = z.strictObject({
 });
 
 export type DirectUploadRequestBody = z.infer<typeof directUploadRequestSchema>;
+
+/** `200` of `POST /api/direct-uploads`: PUT the file to `url` with exactly `headers`. */
+export interface DirectUploadResponse {
+  direct_upload: { url: string; headers: Record<string, string> };
+  blob_signed_id: string;
+}

@@ -5,6 +5,7 @@ import { publicOrigin } from '@/lib/request-context';
 import { strictTransportSecurity } from '@/lib/security-headers';
 import { appError, AppError, publicCodeOf } from './errors';
 import { logUnexpectedError } from './error-log';
+import { readCappedText } from './read-body';
 import { withRequestLog } from './request-log';
 
 type RouteContext<P> = { params: Promise<P> };
@@ -117,18 +118,7 @@ function normalizeOrigin(value: string): string | null {
  */
 export async function readJson(request: Request): Promise<unknown> {
   assertJsonRequest(request);
-  const tooLarge = () => appError('body_too_large', { message: `The request body is larger than ${maxJsonBytes / 1024} KiB.` });
-  if (Number(request.headers.get('content-length') ?? 0) > maxJsonBytes) throw tooLarge();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (request.body) {
-    for await (const chunk of request.body) {
-      size += chunk.byteLength;
-      if (size > maxJsonBytes) throw tooLarge();
-      chunks.push(chunk);
-    }
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = await readCappedText(request, maxJsonBytes);
   try {
     return JSON.parse(text) as unknown;
   } catch {

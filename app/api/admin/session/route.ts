@@ -3,7 +3,7 @@ import { clearAdminSessionCookie, createAdminSessionCookie, isAdminPassword } fr
 import { getEnv } from '@/lib/env';
 import { appError } from '@/lib/http/errors';
 import { route } from '@/lib/http/handler';
-import { readForm } from '@/lib/http/read-form';
+import { readForm } from '@/lib/http/read-body';
 import { publicOrigin } from '@/lib/request-context';
 
 // The form holds one password field; nothing larger is read.

@@ -226,33 +226,48 @@ export class DiskStorageService implements StorageService {
     return removed;
   }
 
-  async openDownload(token: string): Promise<DiskDownload> {
+  /** `signal`: the request's, so that a client who goes away mid-download frees the file at once. */
+  async openDownload(token: string, signal?: AbortSignal): Promise<DiskDownload> {
     const claims = await verifyClaims('disk_download', downloadClaimsSchema, token);
     const handle = await open(this.pathFor(claims.key), 'r').catch(() => null);
     if (!handle) throw appError('not_found', { message: 'This file does not exist any more.' });
-    const { size } = await handle.stat();
-    return { stream: streamFile(handle), byteSize: size, claims };
+    try {
+      const { size } = await handle.stat();
+      return { stream: streamFile(handle, signal), byteSize: size, claims };
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
   }
 }
 
 /**
  * A pull-based stream over an open file. Node 20's Readable.toWeb throws an uncaught
- * "Controller is already closed" when the client goes away mid-download; this one just closes.
+ * "Controller is already closed" when the client goes away mid-download; this one just closes. A
+ * client that disconnects is not always seen as a cancel, so the request's abort closes the file
+ * too, rather than leaving it to the garbage collector.
  */
-function streamFile(handle: FileHandle): ReadableStream<Uint8Array> {
+function streamFile(handle: FileHandle, signal?: AbortSignal): ReadableStream<Uint8Array> {
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= handle.close().catch(() => undefined));
+  signal?.addEventListener('abort', () => void close(), { once: true });
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
+      if (closing) {
+        controller.close();
+        return;
+      }
       const buffer = Buffer.allocUnsafe(256 * 1024);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null).catch(() => ({ bytesRead: 0 }));
       if (bytesRead === 0) {
-        await handle.close();
+        await close();
         controller.close();
       } else {
         controller.enqueue(buffer.subarray(0, bytesRead));
       }
     },
     async cancel() {
-      await handle.close();
+      await close();
     },
   });
 }

@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getEnv } from '@/lib/env';
@@ -6,6 +6,7 @@ import { getStorage } from '@/lib/storage';
 import { DiskStorageService } from '@/lib/storage/disk';
 import { signToken } from '@/lib/signed-token';
 import { checkStorage } from '@/lib/storage/doctor';
+import { GET as getDiskObject } from '@/app/api/storage/disk/[token]/route';
 import { makePdf } from '../fixtures/pdf';
 import { applyWithResume, fileRequest, getObject, md5, origin, presign, putObject } from '../support/api';
 import { getStorageRoot } from '../support/integration-setup';
@@ -119,6 +120,30 @@ describe('PUT /api/storage/disk/[token]', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const again = await getObject(user.body.resume_url);
     expect(Buffer.from(await again.arrayBuffer()).equals(pdf)).toBe(true);
+  });
+
+  it('frees the file when the client goes away mid-download without cancelling', async () => {
+    const pdf = makePdf('Gone', 1024 * 1024);
+    const user = await applyWithResume(pdf, { email: 'gone@example.com', first_name: 'Gone', last_name: 'Away' });
+    expect(user.status).toBe(200);
+    const root = path.resolve(getStorageRoot());
+    const openStoredFiles = async () => {
+      const links = await Promise.all(
+        (await readdir('/proc/self/fd')).map((fd) => readlink(path.join('/proc/self/fd', fd)).catch(() => '')),
+      );
+      return links.filter((target) => target.startsWith(root)).length;
+    };
+    const client = new AbortController();
+    const url = user.body.resume_url as string;
+    const download = await getDiskObject(new Request(url, { signal: client.signal }), {
+      params: Promise.resolve({ token: url.slice(url.lastIndexOf('/') + 1) }),
+    });
+    const reader = download.body!.getReader();
+    expect((await reader.read()).value!.length).toBeLessThan(pdf.length);
+    expect(await openStoredFiles()).toBe(1);
+    client.abort();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await openStoredFiles()).toBe(0);
   });
 
   it('refuses an upload token used as a download link, and the reverse', async () => {

@@ -20,7 +20,7 @@ export const PUT = route<Params>(async (request, { params }) => {
 
 export const GET = route<Params>(async (request, { params }) => {
   const { token } = await params;
-  const { stream, byteSize, claims } = await diskStorage().openDownload(token);
+  const { stream, byteSize, claims } = await diskStorage().openDownload(token, request.signal);
   return new Response(stream, {
     headers: {
       'Content-Type': claims.contentType,

@@ -6,7 +6,8 @@
 //      texts, on Postgres and on PGlite: latency percentiles per kind of query.
 import { sql } from 'drizzle-orm';
 import { Client } from 'pg';
-import { closeDb, getDb, openDatabase } from '@/db/client';
+import { openDatabase } from '@/db/client';
+import { closeDb, getDb } from '@/lib/db';
 import { attachments, blobs, users } from '@/db/schema';
 import { listApplicants } from '@/lib/admin/applicants';
 import { defaultLimits, runPdfWorker } from '@/lib/analysis/run-pdf-worker';

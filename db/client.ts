@@ -7,10 +7,21 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 // The package's subpath: the pool helper alone, without the rest (cache, purge, websockets).
 import { attachDatabasePool } from '@vercel/functions/db-connections';
 import { Pool } from 'pg';
-import { getEnv, type Env } from '@/lib/env';
 import * as schema from './schema';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/**
+ * What opening a database needs, as plain values: `db/` reads no environment itself (lib/env.ts
+ * does, and lib/db.ts passes its values here), so dependencies point one way, lib → db.
+ */
+export interface DatabaseConfig {
+  /** Postgres through `pg` when set; PGlite in PGLITE_DIR otherwise. */
+  DATABASE_URL?: string | undefined;
+  PGLITE_DIR: string;
+  /** Set on Vercel: the pool is attached to Fluid compute's lifecycle. */
+  VERCEL?: string | undefined;
+}
 
 export interface DatabaseHandle {
   db: Database;
@@ -34,7 +45,7 @@ export const POOL_IDLE_TIMEOUT_MS = 5_000;
  * The `pg` pool behind DATABASE_URL. `attach` is Vercel's `attachDatabasePool`, called only when
  * running on Vercel; tests pass their own to see that it is called.
  */
-export function createPool(env: Pick<Env, 'DATABASE_URL' | 'VERCEL'>, attach: (pool: Pool) => void = attachDatabasePool): Pool {
+export function createPool(env: Pick<DatabaseConfig, 'DATABASE_URL' | 'VERCEL'>, attach: (pool: Pool) => void = attachDatabasePool): Pool {
   const pool = new Pool({ connectionString: env.DATABASE_URL, max: 10, connectionTimeoutMillis: 5000, idleTimeoutMillis: POOL_IDLE_TIMEOUT_MS });
   // A connection closed by the server (restart, failover, pg_terminate_backend) emits `error`: on
   // the pool while idle, on the client while checked out. Unheard, either would crash the process.
@@ -48,7 +59,7 @@ export function createPool(env: Pick<Env, 'DATABASE_URL' | 'VERCEL'>, attach: (p
 }
 
 /** Opens the configured database: Postgres through `pg` when DATABASE_URL is set, PGlite otherwise. */
-export async function openDatabase(env: Env): Promise<DatabaseHandle> {
+export async function openDatabase(env: DatabaseConfig): Promise<DatabaseHandle> {
   if (env.DATABASE_URL) {
     const pool = createPool(env);
     const db = drizzlePg(pool, { schema });
@@ -84,24 +95,6 @@ export async function openDatabase(env: Env): Promise<DatabaseHandle> {
   // configuration means no separate migration step.
   await handle.migrate();
   return handle;
-}
-
-// Kept on globalThis so that hot reloads in development reuse the one open PGlite instance
-// instead of opening the same data folder twice.
-const store = globalThis as typeof globalThis & { __resumeDropDb?: Promise<DatabaseHandle> };
-
-export async function getDb(): Promise<Database> {
-  store.__resumeDropDb ??= openDatabase(getEnv()).catch((error: unknown) => {
-    store.__resumeDropDb = undefined;
-    throw error;
-  });
-  return (await store.__resumeDropDb).db;
-}
-
-export async function closeDb(): Promise<void> {
-  const pending = store.__resumeDropDb;
-  store.__resumeDropDb = undefined;
-  if (pending) await (await pending).close();
 }
 
 /** Postgres error codes survive Drizzle's wrapping in `cause`. */

@@ -1,3 +1,4 @@
+import 'server-only';
 import { getEnv, type Env } from '@/lib/env';
 import { bucketUrl } from '@/lib/storage/bucket-url';
 

@@ -1,5 +1,5 @@
 import 'server-only';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/db';
 import { assertProductionReady, ConfigurationError, getEnv, type Env } from '@/lib/env';
 
 /**

@@ -1,7 +1,7 @@
 // npm run blobs:analyze [-- --retry-failed | --all]: analyze every attached resume not analyzed
 // yet (what after() missed); --retry-failed first forgets recorded failures, --all every result.
 import './cli-env';
-import { closeDb } from '@/db/client';
+import { closeDb } from '@/lib/db';
 import { analyzePendingBlobs, markForReanalysis } from '@/lib/analysis/sweep';
 
 async function main() {

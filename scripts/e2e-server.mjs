@@ -102,7 +102,7 @@ async function s3Environment() {
   };
   const tsx = (script) =>
     execFileSync('npx', ['tsx', '--conditions=react-server', script], { stdio: 'inherit', env: { ...baseEnv, ...env } });
-  tsx('db/migrate.ts');
+  tsx('scripts/migrate-db.ts');
   tsx('scripts/storage-cors.ts');
   return env;
 }

@@ -1,7 +1,7 @@
 // npm run blobs:purge [-- --older-than-hours N]: delete blobs never attached (object and row),
 // abandoned uploads and leftover temporary files.
 import './cli-env';
-import { closeDb } from '@/db/client';
+import { closeDb } from '@/lib/db';
 import { purgeUnattachedBlobs } from '@/lib/blobs/purge-unattached';
 import { pruneRateLimits } from '@/lib/http/rate-limit';
 

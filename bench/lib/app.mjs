@@ -238,13 +238,13 @@ export async function prepareApp({ storage, port, label = storage, extraEnv = {}
       AWS_SECRET_ACCESS_KEY: s3Credentials.secretAccessKey,
       APP_URL: url,
     };
-    tsx('db/migrate.ts', env);
+    tsx('scripts/migrate-db.ts', env);
     tsx('scripts/storage-cors.ts', env);
   } else if (storage === 'disk-postgres') {
     const { database, url: databaseUrl } = await createDatabase(label);
     cleanups.push(() => dropDatabase(database));
     env = { DATABASE_URL: databaseUrl, STORAGE_SERVICE: 'disk', STORAGE_ROOT: path.join(dataDir, 'storage'), APP_URL: url };
-    tsx('db/migrate.ts', env);
+    tsx('scripts/migrate-db.ts', env);
   } else {
     env = { PGLITE_DIR: path.join(dataDir, 'pglite'), STORAGE_ROOT: path.join(dataDir, 'storage'), APP_URL: url };
   }

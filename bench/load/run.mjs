@@ -57,7 +57,7 @@ const env = {
   PENDING_UPLOAD_BYTES_TOTAL: '0',
 };
 await new Promise((resolve, reject) => {
-  const migrate = spawn('npx', ['tsx', '--conditions=react-server', 'db/migrate.ts'], { env, stdio: 'inherit' });
+  const migrate = spawn('npx', ['tsx', '--conditions=react-server', 'scripts/migrate-db.ts'], { env, stdio: 'inherit' });
   migrate.on('exit', (code) => (code === 0 ? resolve() : reject(new Error('migration failed'))));
 });
 const server = spawn('npx', ['next', 'start', '-H', '127.0.0.1', '-p', String(port)], { env, stdio: ['ignore', 'ignore', 'inherit'], detached: true });

@@ -1,3 +1,5 @@
+import 'server-only';
+
 export type CsvCell = string | number | null;
 
 // A spreadsheet runs a cell starting with one of these as a formula (CSV injection).

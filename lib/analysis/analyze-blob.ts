@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/db';
 import { blobs, blobVariants } from '@/db/schema';
 import { getStorage } from '@/lib/storage';
 import { variantKey } from '@/lib/storage/keys';

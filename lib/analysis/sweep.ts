@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, asc, count, eq, gt, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/db';
 import { blobs } from '@/db/schema';
 import { analyzeBlob, claimExpirySeconds, getAnalysisStorage } from './analyze-blob';
 import { logAnalysis } from './log';

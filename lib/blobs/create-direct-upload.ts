@@ -1,5 +1,5 @@
 import 'server-only';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/db';
 import { blobs } from '@/db/schema';
 import { getEnv } from '@/lib/env';
 import { formatBytes } from '@/lib/format-bytes';

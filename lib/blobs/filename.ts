@@ -1,3 +1,4 @@
+import 'server-only';
 import { removeFormatCharacters } from '@/lib/plain-text';
 
 const maxFilenameLength = 255;

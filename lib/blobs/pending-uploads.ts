@@ -1,6 +1,6 @@
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/db';
 import { blobs } from '@/db/schema';
 import { getEnv } from '@/lib/env';
 import { formatBytes } from '@/lib/format-bytes';

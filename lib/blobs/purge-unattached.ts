@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, asc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/db';
 import { blobs } from '@/db/schema';
 import { getEnv } from '@/lib/env';
 import { getStorage } from '@/lib/storage';

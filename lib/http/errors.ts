@@ -1,3 +1,4 @@
+import 'server-only';
 import { errorTable, isErrorCode, type ErrorCode, type FieldErrors } from '@/lib/contract/error-codes';
 
 export type { ErrorCode, FieldErrors };

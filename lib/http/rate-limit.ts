@@ -1,7 +1,7 @@
 import 'server-only';
 import { isIP } from 'node:net';
 import { and, eq, lt, or, sql } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/db';
 import { rateLimits } from '@/db/schema';
 import { getEnv } from '@/lib/env';
 import { appError, AppError } from './errors';

@@ -1,3 +1,5 @@
+import 'server-only';
+
 /** The S3 settings that say where a bucket lives. */
 export interface BucketLocation {
   bucket: string;

@@ -1,3 +1,4 @@
+import 'server-only';
 
 /** S3's ETag of a single-part upload is the hex MD5; turn it into the base64 form we store. */
 export function checksumFromEtag(etag: string | undefined): string | undefined {

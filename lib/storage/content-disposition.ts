@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * A Content-Disposition value that keeps non-ASCII names (RFC 6266 / RFC 5987): an ASCII fallback
  * in `filename` and the exact name, percent-encoded as UTF-8, in `filename*`.

@@ -1,3 +1,5 @@
+import 'server-only';
+
 import type { ErrorCode } from '@/lib/contract/error-codes';
 export interface DirectUploadRequest {
   key: string;

@@ -1,6 +1,7 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
-import { findPgError, getDb } from '@/db/client';
+import { findPgError } from '@/db/client';
+import { getDb } from '@/lib/db';
 import { attachments, blobs, users, type User } from '@/db/schema';
 import { analyzeAfterResponse } from '@/lib/analysis/analyze-after-response';
 import { verifyBlobToken } from '@/lib/blobs/blob-token';

@@ -6,7 +6,7 @@ import { GET as exportRoute } from '@/app/api/admin/applicants/export/route';
 import { POST as signIn } from '@/app/api/admin/session/route';
 import { GET as purgeRoute } from '@/app/api/cron/purge-blobs/route';
 import { GET as healthRoute } from '@/app/api/health/route';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/db';
 import { attachments, blobs, blobVariants, users } from '@/db/schema';
 import { deleteApplicant, listApplicants } from '@/lib/admin/applicants';
 import { analyzeBlob } from '@/lib/analysis/analyze-blob';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closeDb } from '@/db/client';
+import { closeDb } from '@/lib/db';
 import { resetEnv } from '@/lib/env';
 import { makePdf } from '../fixtures/pdf';
 import { createUser, fileRequest, presign, putObject } from '../support/api';

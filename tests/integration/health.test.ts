@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GET } from '@/app/api/health/route';
-import { closeDb } from '@/db/client';
+import { closeDb } from '@/lib/db';
 import { resetEnv } from '@/lib/env';
 import { origin } from '../support/api';
 

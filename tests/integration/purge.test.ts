@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GET as purgeRoute } from '@/app/api/cron/purge-blobs/route';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/db';
 import { blobs } from '@/db/schema';
 import { verifyBlobToken } from '@/lib/blobs/blob-token';
 import { purgeUnattachedBlobs } from '@/lib/blobs/purge-unattached';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { POST as postDirectUpload } from '@/app/api/direct-uploads/route';
 import { POST as postUsers } from '@/app/api/users/route';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/db';
 import { rateLimits } from '@/db/schema';
 import { resetEnv } from '@/lib/env';
 import { clientAddress } from '@/lib/http/rate-limit';

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/db';
 import { blobs, users } from '@/db/schema';
 import { listApplicants } from '@/lib/admin/applicants';
 import { makePdf } from '../fixtures/pdf';

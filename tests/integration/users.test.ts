@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/db';
 import { attachments, blobs, users } from '@/db/schema';
 import { signToken } from '@/lib/signed-token';
 import { makePdf, makePdfWithAwkwardChecksum } from '../fixtures/pdf';

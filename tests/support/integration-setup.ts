@@ -4,7 +4,8 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { Client } from 'pg';
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
-import { closeDb, getDb, openDatabase } from '@/db/client';
+import { openDatabase } from '@/db/client';
+import { closeDb, getDb } from '@/lib/db';
 import { resetEnv, getEnv } from '@/lib/env';
 import { createBucket, deleteBucket, emptyBucket, s3Settings, testBucketName, testS3Client } from './s3';
 

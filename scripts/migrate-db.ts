@@ -1,6 +1,6 @@
 import { loadEnvConfig } from '@next/env';
 import { getEnv } from '@/lib/env';
-import { openDatabase } from './client';
+import { openDatabase } from '@/db/client';
 
 async function main() {
   // The same .env files `next dev` and `next start` read.

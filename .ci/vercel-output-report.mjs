@@ -2,7 +2,8 @@
 // its traced size: the files in its folder plus the project files its `filePathMap` points at, i.e.
 // what Vercel would upload for it. Routes that share one function (symlinks) are counted once.
 // Exits non-zero when a Node.js function is not on the runtime that package.json's engines names,
-// or is over Vercel's 250 MB limit, since either would break a deploy.
+// or is over Vercel's 250 MB limit, since either would break a deploy; or when a function other than
+// the analysis route's carries PDF.js and the canvas (40 MB each time).
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -56,6 +57,17 @@ for (const [target, fn] of byTarget) {
   if (bytes > limitBytes)
     problems.push(`${fn.routes[0]}: ${(bytes / 1e6).toFixed(1)} MB is over Vercel's 250 MB limit`);
   rows.push({ routes: fn.routes.sort(), runtime, files: sizes.size, bytes, sizes });
+}
+
+// PDF.js and the canvas (40 MB) belong to the analysis function alone (next.config.ts). Vercel puts
+// routes with the same settings (maxDuration, memory...) into one function, files included: a route
+// that joined the analysis route's function would carry them too.
+const analysisRoute = 'api/analysis';
+for (const row of rows) {
+  const heavy = [...row.sizes.keys()].some((file) => /node_modules\/(pdfjs-dist|@napi-rs\/canvas)/.test(file));
+  const others = row.routes.filter((route) => route !== analysisRoute && route !== `${analysisRoute}.rsc`);
+  if (heavy && others.length > 0)
+    problems.push(`${others[0]}: carries PDF.js or the canvas, which only ${analysisRoute} should (shared with ${others.length} routes)`);
 }
 
 rows.sort((a, b) => b.bytes - a.bytes);

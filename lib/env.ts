@@ -43,6 +43,10 @@ const schema = z
     UPLOAD_URL_EXPIRES_IN: seconds(300),
     DOWNLOAD_URL_EXPIRES_IN: seconds(300),
     CRON_SECRET: optionalString,
+    // Where a resume attached by POST /api/users is analyzed (README, "After the upload").
+    ANALYSIS_DISPATCH: z.enum(['inline', 'http']).optional(),
+    // Vercel sets it when Protection Bypass for Automation is on; sent with the call to /api/analysis.
+    VERCEL_AUTOMATION_BYPASS_SECRET: optionalString,
     // Recruiter sign-in and client addresses (issue 9): see README, Configuration.
     ADMIN_PASSWORD: optionalString,
     ADMIN_SIGN_IN_FAILURES: z.coerce.number().int().min(1).default(10),
@@ -55,6 +59,8 @@ const schema = z
     // Heroku's router and Vercel's edge are one proxy each; elsewhere production must say.
     TRUSTED_PROXY_HOPS: raw.TRUSTED_PROXY_HOPS ?? (raw.DYNO || raw.VERCEL || raw.NODE_ENV !== 'production' ? 1 : undefined),
     STORAGE_SERVICE: raw.STORAGE_SERVICE ?? (raw.S3_BUCKET ? 's3' : 'disk'),
+    // On Vercel only the /api/analysis function ships PDF.js and the canvas (next.config.ts).
+    ANALYSIS_DISPATCH: raw.ANALYSIS_DISPATCH ?? (raw.VERCEL ? 'http' : 'inline'),
     ALLOWED_ORIGINS: (raw.ALLOWED_ORIGINS ?? raw.APP_URL ?? '')
       .split(',')
       .map((origin) => origin.trim())
@@ -135,6 +141,9 @@ export function assertProductionReady(env: Env): void {
   if (env.VERCEL) {
     if (!env.DATABASE_URL) problems.push('DATABASE_URL is required on Vercel: PGlite keeps its data on a disk that does not survive.');
     if (env.STORAGE_SERVICE === 'disk') problems.push('The disk storage service cannot run on Vercel: set S3_BUCKET and the AWS_* variables.');
+    if (env.ANALYSIS_DISPATCH === 'inline') {
+      problems.push('ANALYSIS_DISPATCH=inline cannot work on Vercel: only the /api/analysis function ships PDF.js and the canvas; remove the variable (http is the default there).');
+    }
   }
   if (problems.length > 0) throw new ConfigurationError(`Refusing to start:\n- ${problems.join('\n- ')}`);
 }

@@ -127,6 +127,7 @@ const server = spawn('npx', ['next', 'start', '-H', '127.0.0.1', '-p', port], {
     // Next.js sets X-Forwarded-For from the socket when the client sends none; the tests that
     // send one play the part of a proxy.
     TRUSTED_PROXY_HOPS: '1',
+    ANALYSIS_DISPATCH: useS3 ? 'inline' : 'http', // the disk project analyzes through POST /api/analysis, as on Vercel
     ...storageEnv,
   },
 });

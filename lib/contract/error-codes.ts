@@ -13,6 +13,8 @@ export const errorTable = {
   endpoint_disabled: { status: 403, message: 'This endpoint is disabled.' },
   url_expired: { status: 403, message: 'This link has expired. Start again to get a fresh one.' },
   invalid_signature: { status: 403, message: 'This link is not valid.' },
+  invalid_analysis_token: { status: 403, message: 'This analysis request is not signed by this app.' },
+  analysis_token_expired: { status: 403, message: 'This analysis request has expired.' },
   not_found: { status: 404, message: 'This applicant does not exist.' },
   email_taken: { status: 409, message: 'An application with this email address already exists.' },
   blob_already_attached: { status: 409, message: 'This upload has already been used for an application.' },

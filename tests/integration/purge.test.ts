@@ -85,7 +85,6 @@ describe('purging blobs never attached', () => {
       temporaryFiles: 0,
       failed: 0,
       olderThanHours: 48,
-      analysis: { analyzed: 0, failed: 0, errors: 0, remaining: 0 },
     });
     expect(await listStoredFiles()).toEqual([]);
   });

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,10 @@ import { openDatabase } from '@/db/client';
 import { closeDb, getDb } from '@/lib/db';
 import { resetEnv, getEnv } from '@/lib/env';
 import { createBucket, deleteBucket, emptyBucket, s3Settings, testBucketName, testS3Client } from './s3';
+
+// What Next.js's server sets before it loads its request stores: after() needs it
+// (tests/support/after-response.ts).
+(globalThis as { AsyncLocalStorage?: unknown }).AsyncLocalStorage ??= AsyncLocalStorage;
 
 export const testSecret = 'integration-test-secret-that-is-long-enough-0123456789';
 

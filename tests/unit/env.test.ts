@@ -83,6 +83,25 @@ describe('configuration', () => {
   });
 });
 
+describe('where resumes are analyzed after attach (ANALYSIS_DISPATCH)', () => {
+  const vercel = { ...production, BLOB_TOKEN_SECRET: secret, VERCEL: '1', DATABASE_URL: 'postgres://u@db.example/app', S3_BUCKET: 'resumes' };
+
+  it('is this process by default, and the analysis route on Vercel, whose other functions ship no PDF.js', () => {
+    expect(parseEnv({}).ANALYSIS_DISPATCH).toBe('inline');
+    expect(parseEnv({ DYNO: 'web.1' }).ANALYSIS_DISPATCH).toBe('inline');
+    expect(parseEnv({ VERCEL: '1' }).ANALYSIS_DISPATCH).toBe('http');
+    expect(parseEnv({ ANALYSIS_DISPATCH: 'http' }).ANALYSIS_DISPATCH).toBe('http');
+    expect(parseEnv({ ANALYSIS_DISPATCH: '' }).ANALYSIS_DISPATCH).toBe('inline');
+    expect(() => parseEnv({ ANALYSIS_DISPATCH: 'queue' })).toThrow(/ANALYSIS_DISPATCH/);
+  });
+
+  it('refuses inline on Vercel in production: the worker, PDF.js and the canvas are not in that function', () => {
+    expect(() => assertProductionReady(parseEnv(vercel))).not.toThrow();
+    expect(() => assertProductionReady(parseEnv({ ...vercel, ANALYSIS_DISPATCH: 'inline' }))).toThrow(/ANALYSIS_DISPATCH=inline cannot work on Vercel/);
+    expect(() => assertProductionReady(parseEnv({ ...production, BLOB_TOKEN_SECRET: secret, ANALYSIS_DISPATCH: 'http' }))).not.toThrow();
+  });
+});
+
 describe('configuration copied from .env.example', () => {
   it('treats empty variables as unset', () => {
     const env = parseEnv({ STORAGE_SERVICE: '', S3_BUCKET: '', DATABASE_URL: ' ', MAX_UPLOAD_BYTES: '', S3_FORCE_PATH_STYLE: '' });

@@ -1,0 +1,57 @@
+import 'server-only';
+import { getEnv } from '@/lib/env';
+import { publicOrigin } from '@/lib/request-context';
+import type { AnalysisRequest } from '@/lib/contract/analysis';
+import { signAnalysisToken } from './analysis-token';
+
+/** The analysis function's route: the one Vercel function that ships PDF.js and the canvas. */
+export const analysisPath = '/api/analysis';
+
+// Long enough for a cold start of the analysis function; it answers before it analyzes.
+const requestTimeoutMs = 10_000;
+
+/**
+ * Asks the app's own analysis route to analyze `blobId`, and resolves once it has answered 202
+ * (the analysis itself runs there, after that answer). Throws when the route cannot be reached or
+ * answers anything else; the caller leaves the blob to the sweep then.
+ *
+ * The route is called at the public origin (APP_URL in production), like any client would. With
+ * Vercel's Deployment Protection on that origin, VERCEL_AUTOMATION_BYPASS_SECRET lets the call
+ * through; it is only ever sent to APP_URL, never to an origin taken from a request's Host.
+ */
+export async function requestAnalysis(blobId: string): Promise<void> {
+  const env = getEnv();
+  const url = new URL(analysisPath, publicOrigin());
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (env.VERCEL_AUTOMATION_BYPASS_SECRET && env.APP_URL) {
+    headers['x-vercel-protection-bypass'] = env.VERCEL_AUTOMATION_BYPASS_SECRET;
+  }
+  const body: AnalysisRequest = { token: await signAnalysisToken(blobId) };
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      // A redirect here is a login page (Deployment Protection) or a misconfigured APP_URL: never
+      // follow it with the token.
+      redirect: 'manual',
+      signal: AbortSignal.timeout(requestTimeoutMs),
+    });
+  } catch (error) {
+    const cause = (error as Error & { cause?: { code?: string } }).cause?.code;
+    throw new Error(
+      `${analysisPath} could not be reached (${(error as Error).name}${cause ? ` ${cause}` : ''})`,
+    );
+  }
+  // Only the status matters; free the connection.
+  await response.body?.cancel().catch(() => undefined);
+  if (response.status !== 202) {
+    const code = response.headers.get('x-error-code');
+    const hint =
+      response.status === 401 || (response.status >= 300 && response.status < 400)
+        ? ': Deployment Protection? Turn on Protection Bypass for Automation (README, Vercel)'
+        : '';
+    throw new Error(`${analysisPath} answered ${response.status}${code ? ` ${code}` : ''}${hint}`);
+  }
+}

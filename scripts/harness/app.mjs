@@ -191,9 +191,7 @@ export async function startNext({
     return stopping;
   };
   if (foreground) {
-    for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
-      process.on(signal, () => void stop().then(() => process.exit(128 + constants.signals[signal])));
-    }
+    for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => void stop());
     void exited.then((code) => process.exit(code));
   }
 

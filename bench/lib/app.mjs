@@ -173,6 +173,26 @@ export async function emptyBucket(bucket, { remove = false } = {}) {
 export async function prepareApp({ storage, port, label = storage, extraEnv = {}, sourceDir = repoDir }) {
   const url = `http://127.0.0.1:${port}`;
   const dataDir = path.join(workDir, `data-${label}-${port}`);
+  // The rate limiter keeps running (its database write is part of each request's cost), with
+  // limits high enough for the handful of flows one benchmark makes from 127.0.0.1, unless
+  // extraEnv empties them (then the app's defaults apply).
+  const settings = {
+    BLOB_TOKEN_SECRET: blobTokenSecret,
+    // Production requires an admin password of 16+ characters (and APP_URL, set by the harness).
+    ADMIN_PASSWORD: 'benchmark-admin-password-0123456789',
+    MAX_UPLOAD_BYTES: String(maxUploadBytes),
+    RATE_LIMIT_DIRECT_UPLOADS: '100000',
+    RATE_LIMIT_USERS: '100000',
+    ...extraEnv,
+  };
+  // The pending-upload ceilings must be at least MAX_UPLOAD_BYTES, and their defaults (100 MiB a
+  // client, 1 GiB in all) are not: with the benchmark's upload size they are raised too, and keep
+  // running (their query is part of each presign's cost), unless extraEnv names them or restores
+  // the default upload size.
+  if (settings.MAX_UPLOAD_BYTES) {
+    settings.PENDING_UPLOAD_BYTES_PER_CLIENT ??= String(10 * Number(settings.MAX_UPLOAD_BYTES));
+    settings.PENDING_UPLOAD_BYTES_TOTAL ??= String(10 * Number(settings.MAX_UPLOAD_BYTES));
+  }
   const prepared = await prepareHarnessApp({
     storage,
     url,
@@ -183,18 +203,7 @@ export async function prepareApp({ storage, port, label = storage, extraEnv = {}
     // `sourceDir` is where the served build's migrations are (another commit's, say).
     sourceDir,
     quiet: true,
-    // The rate limiter keeps running (its database write is part of each request's cost), with
-    // limits high enough for the handful of flows one benchmark makes from 127.0.0.1, unless
-    // extraEnv empties them (then the app's defaults apply).
-    settings: {
-      BLOB_TOKEN_SECRET: blobTokenSecret,
-      // Production requires an admin password of 16+ characters (and APP_URL, set by the harness).
-      ADMIN_PASSWORD: 'benchmark-admin-password-0123456789',
-      MAX_UPLOAD_BYTES: String(maxUploadBytes),
-      RATE_LIMIT_DIRECT_UPLOADS: '100000',
-      RATE_LIMIT_USERS: '100000',
-      ...extraEnv,
-    },
+    settings,
   });
   const cleanup = async () => {
     await prepared.cleanup().catch((error) => log(error.message));

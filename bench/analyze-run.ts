@@ -5,7 +5,6 @@
 //   2. listApplicants (the recruiter's search query) over 10,000 applicants with generated resume
 //      texts, on Postgres and on PGlite: latency percentiles per kind of query.
 import { sql } from 'drizzle-orm';
-import { Client } from 'pg';
 import { openDatabase } from '@/db/client';
 import { closeDb, getDb } from '@/lib/db';
 import { attachments, blobs, users } from '@/db/schema';
@@ -14,11 +13,12 @@ import { defaultLimits, runPdfWorker } from '@/lib/analysis/run-pdf-worker';
 import { getEnv, resetEnv } from '@/lib/env';
 import { generateBlobKey } from '@/lib/storage/keys';
 import { makeImagePdf, makeResumePages, makeTextPdf } from '@/tests/fixtures/pdf-documents';
+import { createDatabase, dropDatabase, postgresAdminUrl } from '@/scripts/harness/postgres.mjs';
 
 const reps = Number(process.env.BENCH_ANALYZE_REPS ?? 3);
 const applicantCount = Number(process.env.BENCH_SEARCH_APPLICANTS ?? 10_000);
 const queryReps = Number(process.env.BENCH_SEARCH_REPS ?? 40);
-const postgresAdmin = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const postgresAdmin = process.env.BENCH_POSTGRES_URL ?? postgresAdminUrl();
 const MB = 1_000_000;
 
 const median = (values: number[]) => percentile(values, 50);
@@ -171,13 +171,7 @@ async function benchSearch(kind: 'postgres' | 'pglite') {
   if (kind === 'postgres') {
     // Not bench_*: a concurrent `npm run bench` drops those as leftovers of interrupted runs.
     database = `analyze_bench_${process.pid}`;
-    const admin = new Client({ connectionString: postgresAdmin });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
-    const url = new URL(postgresAdmin);
-    url.pathname = `/${database}`;
-    process.env.DATABASE_URL = url.toString();
+    process.env.DATABASE_URL = await createDatabase(database, postgresAdmin);
   } else {
     delete process.env.DATABASE_URL;
     process.env.PGLITE_DIR = 'memory://';
@@ -197,12 +191,7 @@ async function benchSearch(kind: 'postgres' | 'pglite') {
     return { kind, applicants: applicantCount, seedSeconds, ...result };
   } finally {
     await closeDb();
-    if (database) {
-      const admin = new Client({ connectionString: postgresAdmin });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await admin.end();
-    }
+    if (database) await dropDatabase(database, postgresAdmin);
   }
 }
 

@@ -1,7 +1,7 @@
 // npm run blobs:analyze [-- --retry-failed | --all]: analyze every attached resume not analyzed
 // yet (what after() missed); --retry-failed first forgets recorded failures, --all every result.
 import './cli-env';
-import { closeDb } from '@/lib/db';
+import { runCli } from './run-cli';
 import { analyzePendingBlobs, markForReanalysis } from '@/lib/analysis/sweep';
 
 async function main() {
@@ -15,13 +15,4 @@ async function main() {
   return result.errors === 0 ? 0 : 1;
 }
 
-main()
-  .then(async (code) => {
-    await closeDb();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.error(`blobs:analyze failed: ${error instanceof Error ? error.message : String(error)}`);
-    await closeDb().catch(() => undefined);
-    process.exit(1);
-  });
+runCli('blobs:analyze', main);

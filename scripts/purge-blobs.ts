@@ -1,7 +1,7 @@
 // npm run blobs:purge [-- --older-than-hours N]: delete blobs never attached (object and row),
 // abandoned uploads and leftover temporary files.
 import './cli-env';
-import { closeDb } from '@/lib/db';
+import { runCli } from './run-cli';
 import { purgeUnattachedBlobs } from '@/lib/blobs/purge-unattached';
 import { pruneRateLimits } from '@/lib/http/rate-limit';
 
@@ -18,13 +18,4 @@ async function main() {
   return result.failed === 0 ? 0 : 1;
 }
 
-main()
-  .then(async (code) => {
-    await closeDb();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.error(`blobs:purge failed: ${error instanceof Error ? error.message : String(error)}`);
-    await closeDb().catch(() => undefined);
-    process.exit(1);
-  });
+runCli('blobs:purge', main);

@@ -1,46 +1,47 @@
 // Starting the app for a benchmark: a frozen copy of the current build, `next start` on 127.0.0.1,
-// with disk storage + PGlite, or S3 (the Ceph gateway) + Postgres. Modelled on scripts/e2e-server.mjs.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+// with disk storage + PGlite, or S3 (the benchmark's own Ceph gateway) + Postgres. The set-up itself
+// (databases, buckets, the gateway script, migrations, the environment, `next start`) is the
+// test harness's, scripts/harness/; what is the benchmark's own is here.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
+import { prepareApp as prepareHarnessApp, startNext } from '../../scripts/harness/app.mjs';
+import { dropDatabases, postgresAdminUrl } from '../../scripts/harness/postgres.mjs';
 import {
-  CreateBucketCommand,
-  DeleteBucketCommand,
-  DeleteObjectsCommand,
-  ListObjectsV2Command,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import pg from 'pg';
+  bucketName,
+  createBucket as createHarnessBucket,
+  deleteBucket,
+  deleteBuckets,
+  emptyBucket as emptyHarnessBucket,
+  gatewayRunning as harnessGatewayRunning,
+  s3Client as harnessS3Client,
+  startGateway,
+} from '../../scripts/harness/s3.mjs';
 import { childrenOf, commandLine, descendantsOf, log, repoDir, sleep, workDir } from './common.mjs';
 
 // By default the benchmarks run their own Ceph gateway (same script, own folder and ports, 4 GiB
 // store): RGW frees deleted objects only when its garbage collector runs (hours later by default),
 // so gigabyte uploads would fill the shared test gateway's 2 GiB store. BENCH_S3_ENDPOINT uses
 // another S3 server instead (then nothing is started, and deleted bytes are left to its own GC).
-const ownGateway = {
-  dir: process.env.BENCH_CEPH_DIR ?? '/tmp/rd-bench/ceph',
-  port: Number(process.env.BENCH_CEPH_PORT ?? 3380),
-  monPort: Number(process.env.BENCH_CEPH_MON_PORT ?? 3389),
-  bytes: String(Number(process.env.BENCH_CEPH_GIB ?? 4) * 2 ** 30),
-};
-export const s3Endpoint = process.env.BENCH_S3_ENDPOINT ?? `http://127.0.0.1:${ownGateway.port}`;
 export const s3Credentials = {
   accessKeyId: process.env.BENCH_S3_ACCESS_KEY ?? 'RESUMEDROPTESTKEY000',
   secretAccessKey: process.env.BENCH_S3_SECRET_KEY ?? 'resume-drop-test-secret-key-0000000000000',
 };
-const postgresAdmin = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ownGateway = {
+  dir: process.env.BENCH_CEPH_DIR ?? '/tmp/rd-bench/ceph',
+  port: Number(process.env.BENCH_CEPH_PORT ?? 3380),
+  monPort: Number(process.env.BENCH_CEPH_MON_PORT ?? 3389),
+  bytes: Number(process.env.BENCH_CEPH_GIB ?? 4) * 2 ** 30,
+  ...s3Credentials,
+};
+export const s3Endpoint = process.env.BENCH_S3_ENDPOINT ?? `http://127.0.0.1:${ownGateway.port}`;
+const s3Settings = { endpoint: s3Endpoint, region: 'us-east-1', ...s3Credentials };
+const postgresAdmin = process.env.BENCH_POSTGRES_URL ?? postgresAdminUrl();
 const blobTokenSecret = 'benchmark-blob-token-secret-0123456789-abcdefghij';
 export const maxUploadBytes = 2_000_000_000;
 
 export function s3Client() {
-  return new S3Client({
-    region: 'us-east-1',
-    endpoint: s3Endpoint,
-    forcePathStyle: true,
-    credentials: s3Credentials,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  return harnessS3Client(s3Settings);
 }
 
 // ---------- the build ----------
@@ -91,21 +92,8 @@ export async function appSnapshot() {
 
 // ---------- storage and database ----------
 
-function gatewayEnv() {
-  return {
-    ...process.env,
-    S3_TEST_SERVER_DIR: ownGateway.dir,
-    S3_TEST_SERVER_PORT: String(ownGateway.port),
-    S3_TEST_SERVER_MON_PORT: String(ownGateway.monPort),
-    S3_TEST_SERVER_BYTES: ownGateway.bytes,
-    S3_TEST_ACCESS_KEY: s3Credentials.accessKeyId,
-    S3_TEST_SECRET_KEY: s3Credentials.secretAccessKey,
-  };
-}
-
 export function gatewayRunning() {
-  if (process.env.BENCH_S3_ENDPOINT) return true;
-  return spawnSync('bash', ['scripts/s3-test-server.sh', 'status'], { cwd: repoDir, env: gatewayEnv() }).status === 0;
+  return Boolean(process.env.BENCH_S3_ENDPOINT) || harnessGatewayRunning(ownGateway);
 }
 
 /** Starts the benchmark's own Ceph gateway if it is not running; says which S3 server is used. */
@@ -116,10 +104,10 @@ export function ensureGateway() {
   log(`starting the benchmark's own Ceph S3 gateway on ${s3Endpoint} (${ownGateway.dir})…`);
   // A start right after an earlier cluster of ours went away occasionally fails: try again.
   for (let attempt = 1; ; attempt += 1) {
-    const started = spawnSync('bash', ['scripts/s3-test-server.sh', 'start'], { cwd: repoDir, encoding: 'utf8', env: gatewayEnv() });
-    if (started.status === 0) return description;
-    if (attempt === 3) throw new Error(`the S3 gateway did not start (exit ${started.status}): ${started.stdout}${started.stderr}`);
-    log(`the gateway did not start (exit ${started.status}); trying again`);
+    const started = startGateway(ownGateway);
+    if (started.state === 'ready') return description;
+    if (attempt === 3) throw new Error(`the S3 gateway did not start (${started.reason}): ${started.output}`);
+    log(`the gateway did not start (${started.reason}); trying again`);
     spawnSync('sleep', ['3']);
   }
 }
@@ -165,40 +153,14 @@ export async function stopOwnGateway() {
 }
 
 export async function createBucket(label) {
-  const bucket = `rd-bench-${label.replace(/[^a-z0-9-]/gi, '-').toLowerCase()}-${Date.now().toString(36)}`;
-  await s3Client().send(new CreateBucketCommand({ Bucket: bucket }));
+  const bucket = bucketName(`rd-bench-${label}`);
+  await createHarnessBucket(s3Client(), bucket);
   return bucket;
 }
 
 export async function emptyBucket(bucket, { remove = false } = {}) {
-  const client = s3Client();
-  for (;;) {
-    const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1000 }));
-    const keys = (listed.Contents ?? []).map(({ Key }) => ({ Key }));
-    if (keys.length === 0) break;
-    await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }));
-  }
-  if (remove) await client.send(new DeleteBucketCommand({ Bucket: bucket }));
+  await (remove ? deleteBucket : emptyHarnessBucket)(s3Client(), bucket);
   collectGarbage();
-}
-
-export async function createDatabase(label) {
-  const database = `bench_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${process.pid}`;
-  const client = new pg.Client({ connectionString: postgresAdmin });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await client.query(`CREATE DATABASE ${database}`);
-  await client.end();
-  const url = new URL(postgresAdmin);
-  url.pathname = `/${database}`;
-  return { database, url: url.toString() };
-}
-
-export async function dropDatabase(database) {
-  const client = new pg.Client({ connectionString: postgresAdmin });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await client.end();
 }
 
 // ---------- next start ----------
@@ -206,70 +168,49 @@ export async function dropDatabase(database) {
 /**
  * The environment of a benchmark server: `disk` (PGlite + disk storage in a fresh folder),
  * `disk-postgres` (disk storage + a fresh Postgres database) or `s3` (Postgres + a fresh bucket).
- * Returns { env, dataDir, cleanup() }; nothing is started.
+ * Returns { url, env, dataDir, cleanup() }; nothing is started.
  */
 export async function prepareApp({ storage, port, label = storage, extraEnv = {}, sourceDir = repoDir }) {
   const url = `http://127.0.0.1:${port}`;
   const dataDir = path.join(workDir, `data-${label}-${port}`);
-  rmSync(dataDir, { recursive: true, force: true });
-  mkdirSync(dataDir, { recursive: true });
-  const baseEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
-  let env;
-  const cleanups = [];
-  const tsx = (script, scriptEnv) =>
-    execFileSync(path.join(repoDir, 'node_modules', '.bin', 'tsx'), ['--conditions=react-server', script], {
-      // `sourceDir` is where the served build's migrations are (another commit's, say).
-      cwd: sourceDir,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...baseEnv, ...scriptEnv },
-    });
-  if (storage === 's3') {
-    const bucket = await createBucket(label);
-    const { database, url: databaseUrl } = await createDatabase(label);
-    cleanups.push(() => emptyBucket(bucket, { remove: true }), () => dropDatabase(database));
-    env = {
-      DATABASE_URL: databaseUrl,
-      STORAGE_SERVICE: 's3',
-      S3_BUCKET: bucket,
-      S3_ENDPOINT: s3Endpoint,
-      S3_FORCE_PATH_STYLE: 'true',
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: s3Credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3Credentials.secretAccessKey,
-      APP_URL: url,
-    };
-    tsx('scripts/migrate-db.ts', env);
-    tsx('scripts/storage-cors.ts', env);
-  } else if (storage === 'disk-postgres') {
-    const { database, url: databaseUrl } = await createDatabase(label);
-    cleanups.push(() => dropDatabase(database));
-    env = { DATABASE_URL: databaseUrl, STORAGE_SERVICE: 'disk', STORAGE_ROOT: path.join(dataDir, 'storage'), APP_URL: url };
-    tsx('scripts/migrate-db.ts', env);
-  } else {
-    env = { PGLITE_DIR: path.join(dataDir, 'pglite'), STORAGE_ROOT: path.join(dataDir, 'storage'), APP_URL: url };
-  }
-  // The rate limiter keeps running (its database write is part of each request's cost), with limits
-  // high enough for the handful of flows one benchmark makes from 127.0.0.1, unless extraEnv
-  // empties them (then the app's defaults apply).
-  env = {
-    ...env,
+  // The rate limiter keeps running (its database write is part of each request's cost), with
+  // limits high enough for the handful of flows one benchmark makes from 127.0.0.1, unless
+  // extraEnv empties them (then the app's defaults apply).
+  const settings = {
     BLOB_TOKEN_SECRET: blobTokenSecret,
-    // Production requires an admin password of 16+ characters (and APP_URL, set above).
+    // Production requires an admin password of 16+ characters (and APP_URL, set by the harness).
     ADMIN_PASSWORD: 'benchmark-admin-password-0123456789',
-    // Production refuses to start without it: `next start` is reached directly, and Next.js sets
-    // X-Forwarded-For from the socket when the client sends none.
-    TRUSTED_PROXY_HOPS: '1',
     MAX_UPLOAD_BYTES: String(maxUploadBytes),
     RATE_LIMIT_DIRECT_UPLOADS: '100000',
     RATE_LIMIT_USERS: '100000',
     ...extraEnv,
   };
-  for (const [name, value] of Object.entries(env)) if (value === '') delete env[name];
+  // The pending-upload ceilings must be at least MAX_UPLOAD_BYTES, and their defaults (100 MiB a
+  // client, 1 GiB in all) are not: with the benchmark's upload size they are raised too, and keep
+  // running (their query is part of each presign's cost), unless extraEnv names them or restores
+  // the default upload size.
+  if (settings.MAX_UPLOAD_BYTES) {
+    settings.PENDING_UPLOAD_BYTES_PER_CLIENT ??= String(10 * Number(settings.MAX_UPLOAD_BYTES));
+    settings.PENDING_UPLOAD_BYTES_TOTAL ??= String(10 * Number(settings.MAX_UPLOAD_BYTES));
+  }
+  const prepared = await prepareHarnessApp({
+    storage,
+    url,
+    dataDir,
+    database: `bench_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${process.pid}`,
+    s3: storage === 's3' ? { settings: s3Settings, bucket: bucketName(`rd-bench-${label}`) } : undefined,
+    adminUrl: postgresAdmin,
+    // `sourceDir` is where the served build's migrations are (another commit's, say).
+    sourceDir,
+    quiet: true,
+    settings,
+  });
   const cleanup = async () => {
-    for (const step of cleanups) await step().catch((error) => log(`cleanup: ${error.message}`));
-    rmSync(dataDir, { recursive: true, force: true });
+    await prepared.cleanup().catch((error) => log(error.message));
+    // Deleted objects free the gateway's in-memory store only when its garbage collector runs.
+    if (storage === 's3') collectGarbage();
   };
-  return { url, env, dataDir, cleanup };
+  return { url, env: prepared.env, dataDir, cleanup };
 }
 
 /**
@@ -277,56 +218,25 @@ export async function prepareApp({ storage, port, label = storage, extraEnv = {}
  * 200. Returns { url, pid (the next-server process), launcherPid, readyMs (spawn → ready), stop() }.
  */
 export async function launchNext({ appDir, port, env, nodeArgs = [], ready, pollMs = 300, timeoutMs = 90_000 }) {
-  const url = `http://127.0.0.1:${port}`;
-  const check = ready ?? (() => fetch(`${url}/`));
-  const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, path.join(appDir, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-H', '127.0.0.1', '-p', String(port)],
-    { cwd: appDir, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const deadline = Date.now() + timeoutMs;
-  let readyMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output}`);
-    try {
-      const response = await check(url);
-      await response.arrayBuffer();
-      if (response.status === 200) {
-        readyMs = performance.now() - started;
-        break;
-      }
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGTERM');
-      throw new Error(`next start did not answer on ${url}:\n${output}`);
-    }
-    await sleep(pollMs);
-  }
+  const server = await startNext({ appDir, port, env, nodeArgs, ready, pollMs, timeoutMs });
+  const launcherPid = server.child.pid;
   // `next start` serves from a child process named next-server when it forks one; else itself.
   const serverPid =
-    [child.pid, ...descendantsOf(child.pid)].find((pid) => /next-server/.test(commandLine(pid))) ??
-    childrenOf(child.pid).find((pid) => /node|next/.test(commandLine(pid))) ??
-    child.pid;
+    [launcherPid, ...descendantsOf(launcherPid)].find((pid) => /next-server/.test(commandLine(pid))) ??
+    childrenOf(launcherPid).find((pid) => /node|next/.test(commandLine(pid))) ??
+    launcherPid;
   const stop = async () => {
-    const pids = [serverPid, ...descendantsOf(child.pid), child.pid];
-    child.kill('SIGTERM');
-    for (let index = 0; index < 50 && child.exitCode === null; index += 1) await sleep(100);
-    for (const pid of pids) {
+    const descendants = descendantsOf(launcherPid);
+    await server.stop();
+    for (const pid of descendants) {
       try {
-        process.kill(pid, 0);
         process.kill(pid, 'SIGKILL');
       } catch {
         // already gone
       }
     }
   };
-  return { url, pid: serverPid, launcherPid: child.pid, readyMs, stop, output: () => output };
+  return { url: server.url, pid: serverPid, launcherPid, readyMs: server.readyMs, stop, output: server.output };
 }
 
 /**
@@ -371,15 +281,8 @@ export async function removeLeftovers() {
   if (!process.env.BENCH_S3_ENDPOINT) {
     await stopOwnGateway();
   } else {
-    const { ListBucketsCommand } = await import('@aws-sdk/client-s3');
-    const { Buckets = [] } = await s3Client().send(new ListBucketsCommand({}));
-    for (const { Name } of Buckets) {
-      if (Name?.startsWith('rd-bench-')) await emptyBucket(Name, { remove: true }).catch(() => undefined);
-    }
+    await deleteBuckets(s3Client(), 'rd-bench-');
+    collectGarbage();
   }
-  const client = new pg.Client({ connectionString: postgresAdmin });
-  await client.connect();
-  const { rows } = await client.query("SELECT datname FROM pg_database WHERE datname LIKE 'bench\\_%'");
-  for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => undefined);
-  await client.end();
+  await dropDatabases('bench_', postgresAdmin);
 }

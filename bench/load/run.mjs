@@ -2,11 +2,11 @@
 // create applicant) against `next start` with real Postgres and the disk service, for a bounded
 // time; then checks that users == successes and that every stored resume matches its blob.
 //   node bench/load/run.mjs [--connections 64] [--seconds 60]
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { prepareApp, repoDir, startNext } from '../../scripts/harness/app.mjs';
 
 const arg = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -16,65 +16,30 @@ const connections = arg('connections', 64);
 const seconds = arg('seconds', 60);
 const port = 3390;
 const base = `http://127.0.0.1:${port}`;
-const adminUrl = process.env.POSTGRES_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const database = 'bench_load';
-const storageRoot = path.resolve('.data', 'bench-load', 'storage');
 
-if (!existsSync('.next/BUILD_ID')) {
+if (!existsSync(path.join(repoDir, '.next', 'BUILD_ID'))) {
   console.error('No build: run `npm run build` first.');
   process.exit(1);
 }
 
-async function query(url, text) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-await query(adminUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-await query(adminUrl, `CREATE DATABASE ${database}`);
-const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${database}` }).toString();
-rmSync(path.dirname(storageRoot), { recursive: true, force: true });
-const env = {
-  ...process.env,
-  NEXT_TELEMETRY_DISABLED: '1',
-  NODE_ENV: 'production',
-  DATABASE_URL: databaseUrl,
-  STORAGE_SERVICE: 'disk',
-  STORAGE_ROOT: storageRoot,
-  BLOB_TOKEN_SECRET: 'load-test-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
-  // Production requires both: the public origin, and how many proxies stand in front (none here).
-  APP_URL: base,
-  TRUSTED_PROXY_HOPS: '0',
-  // Every client here has the same address; the limits would be the only thing measured.
-  RATE_LIMIT_DIRECT_UPLOADS: '0',
-  RATE_LIMIT_USERS: '0',
-  PENDING_UPLOAD_BYTES_PER_CLIENT: '0',
-  PENDING_UPLOAD_BYTES_TOTAL: '0',
-};
-await new Promise((resolve, reject) => {
-  const migrate = spawn('npx', ['tsx', '--conditions=react-server', 'scripts/migrate-db.ts'], { env, stdio: 'inherit' });
-  migrate.on('exit', (code) => (code === 0 ? resolve() : reject(new Error('migration failed'))));
+const prepared = await prepareApp({
+  storage: 'disk-postgres',
+  url: base,
+  dataDir: path.join(repoDir, '.data', 'bench-load'),
+  database: 'bench_load',
+  settings: {
+    BLOB_TOKEN_SECRET: 'load-test-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
+    // Production requires how many proxies stand in front: none here.
+    TRUSTED_PROXY_HOPS: '0',
+    // Every client here has the same address; the limits would be the only thing measured.
+    RATE_LIMIT_DIRECT_UPLOADS: '0',
+    RATE_LIMIT_USERS: '0',
+    PENDING_UPLOAD_BYTES_PER_CLIENT: '0',
+    PENDING_UPLOAD_BYTES_TOTAL: '0',
+  },
 });
-const server = spawn('npx', ['next', 'start', '-H', '127.0.0.1', '-p', String(port)], { env, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
-const stopServer = () => {
-  try {
-    process.kill(-server.pid, 'SIGTERM');
-  } catch {
-    // already gone
-  }
-};
-process.on('exit', stopServer);
-for (let attempt = 0; ; attempt += 1) {
-  if (attempt > 120) throw new Error('the server did not start');
-  const ok = await fetch(`${base}/api/health`).then((response) => response.ok, () => false);
-  if (ok) break;
-  await new Promise((resolve) => setTimeout(resolve, 250));
-}
+const { DATABASE_URL: databaseUrl, STORAGE_ROOT: storageRoot } = prepared.env;
+const server = await startNext({ port, env: prepared.env, ready: (url) => fetch(`${url}/api/health`), pollMs: 250, timeoutMs: 30_000 });
 
 function makePdf(label) {
   return Buffer.from(`%PDF-1.4\n% ${label}\n${'resume line '.repeat(1500)}\n%%EOF\n`, 'latin1');
@@ -169,7 +134,7 @@ for (const blob of attached) {
   if (bytes && bytes.length === Number(blob.byte_size) && createHash('md5').update(bytes).digest('base64') === blob.checksum) verified += 1;
   else broken.push(blob.key);
 }
-stopServer();
+await server.stop();
 
 const row = (kind) =>
   `| ${kind} | ${latencies[kind].length} | ${percentile(latencies[kind], 50).toFixed(1)} | ${percentile(latencies[kind], 99).toFixed(1)} |`;

@@ -4,7 +4,8 @@ import { resetEnv } from '@/lib/env';
 import { makePdf, makePdfWithAwkwardChecksum } from '../fixtures/pdf';
 import { createUser, fileRequest, presign } from '../support/api';
 import { getTestBucket } from '../support/integration-setup';
-import { listKeys, s3Settings, s3Skipped, testS3Client } from '../support/s3';
+import { listKeys, s3Client } from '@/scripts/harness/s3.mjs';
+import { s3Settings, s3Skipped } from '../support/s3';
 import { countRows, expectConsistent } from '../support/state';
 
 const ada = { email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' };
@@ -92,7 +93,7 @@ describe.skipIf(s3Skipped())('the tutorial client flow against S3 and Postgres',
     const html = Buffer.from('<!doctype html><script>alert(1)</script>');
     const { upload, put } = await presignAndPut(html);
     expect(put.status).toBe(200);
-    const client = testS3Client(s3Settings());
+    const client = s3Client(s3Settings());
     expect(await listKeys(client, getTestBucket())).toHaveLength(1);
 
     const result = await createUser({ ...ada, pdf: upload.body.blob_signed_id });

@@ -1,19 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
-
-export interface S3TestSettings {
-  endpoint: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  region: string;
-}
+import { startGateway, stopGateway, type S3ServerSettings } from '@/scripts/harness/s3.mjs';
 
 /**
  * The S3 server the S3 suite runs against: `ready`, or `skipped` (outside CI, on a machine without
  * Ceph: every S3 test is skipped), or `failed` (every S3 test fails with the reason).
  */
 export type S3TestServer =
-  | { state: 'ready'; settings: S3TestSettings }
+  | { state: 'ready'; settings: S3ServerSettings }
   | { state: 'skipped' | 'failed'; reason: string };
 
 /**
@@ -38,44 +31,22 @@ export default function setup(project: TestProject) {
     });
     return;
   }
-  const started = spawnSync('bash', ['scripts/s3-test-server.sh', 'start'], { encoding: 'utf8' });
-  const output = `${started.stdout ?? ''}\n${started.stderr ?? ''}`.trim();
-  if (started.status === 3 && !process.env.CI) {
-    console.warn(`\n[integration-s3] skipped: ${started.stderr.trim()}\n`);
-    project.provide('s3', { state: 'skipped', reason: started.stderr.trim() });
+  const started = startGateway({ region });
+  if (started.state === 'missing' && !process.env.CI) {
+    console.warn(`\n[integration-s3] skipped: ${started.output}\n`);
+    project.provide('s3', { state: 'skipped', reason: started.output });
     return;
   }
-  if (started.status !== 0) {
-    const why = started.error
-      ? `could not run scripts/s3-test-server.sh: ${started.error.message}`
-      : `scripts/s3-test-server.sh start exited with ${started.status ?? started.signal}`;
-    console.error(`\n[integration-s3] The S3 test server did not start (${why}):\n${output}\n`);
+  if (started.state !== 'ready') {
+    console.error(`\n[integration-s3] The S3 test server did not start (${started.reason}):\n${started.output}\n`);
     // The first line that says what failed; the whole output is printed once, above.
-    const summary = output.split('\n').find((line) => line.startsWith('S3 test server:') || line.startsWith('Cannot start'));
-    project.provide('s3', { state: 'failed', reason: `The S3 test server did not start (${why})${summary ? `: ${summary}` : ''}` });
+    const summary = started.output.split('\n').find((line) => line.startsWith('S3 test server:') || line.startsWith('Cannot start'));
+    project.provide('s3', { state: 'failed', reason: `The S3 test server did not start (${started.reason})${summary ? `: ${summary}` : ''}` });
     return;
   }
-  const settings = Object.fromEntries(
-    started.stdout
-      .split('\n')
-      .filter((line) => line.startsWith('S3_TEST_'))
-      .map((line) => line.split('=', 2) as [string, string]),
-  );
-  project.provide('s3', {
-    state: 'ready',
-    settings: {
-      endpoint: settings.S3_TEST_ENDPOINT ?? '',
-      accessKeyId: settings.S3_TEST_ACCESS_KEY ?? '',
-      secretAccessKey: settings.S3_TEST_SECRET_KEY ?? '',
-      region,
-    },
-  });
+  project.provide('s3', { state: 'ready', settings: started.settings });
   // Stop only a server this run started; one left running by the developer stays up.
-  if (!started.stdout.includes('already running')) {
-    return () => {
-      spawnSync('bash', ['scripts/s3-test-server.sh', 'stop'], { stdio: 'inherit' });
-    };
-  }
+  if (!started.alreadyRunning) return () => void stopGateway();
 }
 
 declare module 'vitest' {

@@ -9,7 +9,7 @@ import {
   type ApplicantResponse,
   type FieldErrors,
 } from '@/lib/browser/direct-upload/api-client';
-import { validateApplicantFields } from '@/lib/contract/applicant';
+import { applicantFieldMaxLength, validateApplicantFields } from '@/lib/contract/applicant';
 import { errorTable } from '@/lib/contract/error-codes';
 import { UploadFailed, type UploadState } from '@/lib/browser/direct-upload/direct-upload';
 import { useDirectUpload } from '@/lib/browser/direct-upload/use-direct-upload';
@@ -18,6 +18,12 @@ import { FileDropField } from './file-drop-field';
 import { TextField } from './text-field';
 
 type Phase = 'idle' | 'waiting' | 'saving';
+
+const textFields = {
+  first_name: { label: 'First name', autoComplete: 'given-name', type: 'text' },
+  last_name: { label: 'Last name', autoComplete: 'family-name', type: 'text' },
+  email: { label: 'Email', autoComplete: 'email', type: 'email' },
+} as const;
 
 const emptyFields: ApplicantFields = { first_name: '', last_name: '', email: '' };
 const fieldOrder = ['first_name', 'last_name', 'email', 'resume'] as const;
@@ -167,6 +173,18 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
 
   const resumeError = errors.resume ?? (upload.status === 'invalid' ? upload.message : undefined);
 
+  const textField = (name: keyof typeof textFields) => (
+    <TextField
+      name={name}
+      {...textFields[name]}
+      maxLength={applicantFieldMaxLength[name]}
+      value={values[name]}
+      error={errors[name]}
+      disabled={busy}
+      onChange={setField(name)}
+    />
+  );
+
   return (
     <>
       <p className="visually-hidden" role="status" aria-live="polite" data-testid="status">
@@ -177,35 +195,10 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
       ) : (
         <form className="card" noValidate onSubmit={onSubmit} aria-busy={busy}>
           <div className="field-row">
-            <TextField
-              name="first_name"
-              label="First name"
-              autoComplete="given-name"
-              value={values.first_name}
-              error={errors.first_name}
-              disabled={busy}
-              onChange={setField('first_name')}
-            />
-            <TextField
-              name="last_name"
-              label="Last name"
-              autoComplete="family-name"
-              value={values.last_name}
-              error={errors.last_name}
-              disabled={busy}
-              onChange={setField('last_name')}
-            />
+            {textField('first_name')}
+            {textField('last_name')}
           </div>
-          <TextField
-            name="email"
-            label="Email"
-            type="email"
-            autoComplete="email"
-            value={values.email}
-            error={errors.email}
-            disabled={busy}
-            onChange={setField('email')}
-          />
+          {textField('email')}
           <FileDropField
             file={file}
             upload={upload}

@@ -3,13 +3,14 @@ interface Props {
   label: string;
   type?: 'text' | 'email';
   autoComplete: string;
+  maxLength: number;
   value: string;
   error?: string;
   disabled: boolean;
   onChange: (value: string) => void;
 }
 
-export function TextField({ name, label, type = 'text', autoComplete, value, error, disabled, onChange }: Props) {
+export function TextField({ name, label, type = 'text', autoComplete, maxLength, value, error, disabled, onChange }: Props) {
   const errorId = `${name}-error`;
   return (
     <div className="field">
@@ -22,7 +23,7 @@ export function TextField({ name, label, type = 'text', autoComplete, value, err
         type={type}
         autoComplete={autoComplete}
         value={value}
-        maxLength={type === 'email' ? 254 : 100}
+        maxLength={maxLength}
         required
         disabled={disabled}
         aria-invalid={error ? true : undefined}

@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, count, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
+import type { Database } from '@/db/client';
 import { attachments, blobs, blobVariants, searchConfig, users } from '@/db/schema';
 import { createResumeUrl, isResumeOf } from '@/lib/blobs/resume';
 import { getEnv } from '@/lib/env';
@@ -83,6 +84,36 @@ function buildSearch(search: string): Search {
   };
 }
 
+/**
+ * Applicants matching a search, in its order, each with its resume and the resume's preview (left
+ * joins: an applicant without one is still listed). The list and the CSV read these same rows.
+ */
+function applicantsMatching(db: Database, search: Search) {
+  return db
+    .select({
+      id: users.id,
+      email: users.email,
+      firstName: users.firstName,
+      lastName: users.lastName,
+      createdAt: users.createdAt,
+      blobId: blobs.id,
+      filename: blobs.filename,
+      byteSize: blobs.byteSize,
+      pageCount: blobs.pageCount,
+      analyzedAt: blobs.analyzedAt,
+      analysisError: blobs.analysisError,
+      previewWidth: blobVariants.width,
+      previewHeight: blobVariants.height,
+    })
+    .from(users)
+    .leftJoin(attachments, isResumeOf(users.id))
+    .leftJoin(blobs, eq(blobs.id, attachments.blobId))
+    .leftJoin(blobVariants, and(eq(blobVariants.blobId, blobs.id), eq(blobVariants.name, 'preview')))
+    .where(search.where)
+    .orderBy(...search.order)
+    .$dynamic();
+}
+
 function splitExcerpt(headline: string): ExcerptPart[] {
   const parts: ExcerptPart[] = [];
   for (const [index, piece] of headline.split(new RegExp(`[${highlightStart}${highlightStop}]`)).entries()) {
@@ -100,32 +131,10 @@ function analysisState(blob: { filename: string | null; analyzedAt: Date | null;
 /** One page (20) of applicants matching `search`, with page counts, previews and excerpts. */
 export async function listApplicants(search: string, page: number): Promise<{ rows: ApplicantRow[]; total: number }> {
   const db = await getDb();
-  const { where, order, query } = buildSearch(search);
+  const matching = buildSearch(search);
+  const { where, query } = matching;
   const [found, [total]] = await Promise.all([
-    db
-      .select({
-        id: users.id,
-        email: users.email,
-        firstName: users.firstName,
-        lastName: users.lastName,
-        createdAt: users.createdAt,
-        blobId: blobs.id,
-        filename: blobs.filename,
-        byteSize: blobs.byteSize,
-        pageCount: blobs.pageCount,
-        analyzedAt: blobs.analyzedAt,
-        analysisError: blobs.analysisError,
-        previewWidth: blobVariants.width,
-        previewHeight: blobVariants.height,
-      })
-      .from(users)
-      .leftJoin(attachments, isResumeOf(users.id))
-      .leftJoin(blobs, eq(blobs.id, attachments.blobId))
-      .leftJoin(blobVariants, and(eq(blobVariants.blobId, blobs.id), eq(blobVariants.name, 'preview')))
-      .where(where)
-      .orderBy(...order)
-      .limit(applicantsPerPage)
-      .offset((Math.max(1, page) - 1) * applicantsPerPage),
+    applicantsMatching(db, matching).limit(applicantsPerPage).offset((Math.max(1, page) - 1) * applicantsPerPage),
     db.select({ value: count() }).from(users).where(where),
   ]);
   // Excerpts only for the rows shown: ts_headline reads the whole text.
@@ -152,22 +161,7 @@ export async function listApplicants(search: string, page: number): Promise<{ ro
 
 /** Every applicant matching `search`, in the list's order, as CSV (formula cells neutralised). */
 export async function exportApplicantsCsv(search: string): Promise<string> {
-  const db = await getDb();
-  const { where, order } = buildSearch(search);
-  const rows = await db
-    .select({
-      firstName: users.firstName,
-      lastName: users.lastName,
-      email: users.email,
-      createdAt: users.createdAt,
-      filename: blobs.filename,
-      pageCount: blobs.pageCount,
-    })
-    .from(users)
-    .leftJoin(attachments, isResumeOf(users.id))
-    .leftJoin(blobs, eq(blobs.id, attachments.blobId))
-    .where(where)
-    .orderBy(...order);
+  const rows = await applicantsMatching(await getDb(), buildSearch(search));
   return toCsv(
     ['Name', 'Email', 'Submitted at (UTC)', 'File name', 'Pages'],
     rows.map((row) => [`${row.firstName} ${row.lastName}`, row.email, row.createdAt.toISOString(), row.filename, row.pageCount]),

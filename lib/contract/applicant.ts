@@ -4,13 +4,16 @@ import { isPlainText, removeFormatCharacters } from '@/lib/plain-text';
 import type { FieldErrors } from './error-codes';
 import { fieldErrors } from './field-errors';
 
-const personName = (label: string) =>
+/** The longest value of each field, in characters (the form's `maxLength` too). */
+export const applicantFieldMaxLength = { first_name: 100, last_name: 100, email: 254 } as const;
+
+const personName = (label: string, max: number) =>
   z
     .string({ error: `${label} is required` })
     .overwrite(removeFormatCharacters)
     .trim()
     .min(1, `${label} is required`)
-    .max(100, `${label} must be at most 100 characters`)
+    .max(max, `${label} must be at most ${max} characters`)
     .refine(isPlainText, `${label} contains control characters, which are not allowed`);
 
 /** The tutorial's `POST /api/users` body. `pdf` is the `blob_signed_id`; the API allows none. */
@@ -19,10 +22,10 @@ export const applicantRequestSchema = z.strictObject({
     .string({ error: 'Email is required' })
     .trim()
     .min(1, 'Email is required')
-    .max(254, 'Email must be at most 254 characters')
+    .max(applicantFieldMaxLength.email, `Email must be at most ${applicantFieldMaxLength.email} characters`)
     .pipe(z.email('Enter a valid email address, like name@example.com')),
-  first_name: personName('First name'),
-  last_name: personName('Last name'),
+  first_name: personName('First name', applicantFieldMaxLength.first_name),
+  last_name: personName('Last name', applicantFieldMaxLength.last_name),
   pdf: z.string().min(1).max(4096).refine(isPlainText, 'Not a valid upload reference.').nullish(),
 });
 

@@ -15,6 +15,8 @@ import { appSnapshot, ensureGateway, launchNext, prepareApp } from './lib/app.mj
 import { cpuSeconds, log, makePdfFile, median, memory, nativeMd5, resetPeak, sleep, workDir } from './lib/common.mjs';
 import { floorApp, floorRoute } from './lib/floor.mjs';
 import { summariseProfiles } from './lib/profile.mjs';
+import { connectInspector, inspectArgs } from './lib/inspector.mjs';
+import { splitCpu, threadSnapshot } from './lib/threads.mjs';
 import { vercelFunctionSizes } from './lib/vercel-sizes.mjs';
 
 const MiB = 2 ** 20;
@@ -25,13 +27,21 @@ function cannon(options) {
   });
 }
 
-/** One autocannon run with the server process's CPU and peak RSS read around it. */
-async function measuredRun(server, options) {
+/**
+ * One autocannon run with the server process's CPU and peak RSS read around it. The CPU is split
+ * by thread: what served the requests (main thread, libuv pool, V8's platform threads) and what
+ * worker threads used (the resume analysis after each attach, lib/analysis, runs PDF.js in one).
+ */
+async function measuredRun(server, options, profiling) {
   resetPeak(server.pid);
   const cpuBefore = cpuSeconds(server.pid);
-  const result = await cannon(options);
+  const threadsBefore = threadSnapshot(server.pid);
+  const result = profiling ? await profiling.inspector.profile(profiling.folder, profiling.name, () => cannon(options)) : await cannon(options);
+  const threadsAfter = threadSnapshot(server.pid);
   const cpu = cpuSeconds(server.pid) - cpuBefore;
+  const split = splitCpu(threadsBefore, threadsAfter, cpu);
   const answered = result.requests.total;
+  const perRequest = (seconds) => (answered > 0 ? (seconds * 1000) / answered : NaN);
   return {
     connections: options.connections,
     seconds: options.duration,
@@ -43,12 +53,35 @@ async function measuredRun(server, options) {
     errors: result.errors + result.timeouts + result.non2xx,
     breakdown: { errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx, statusCodeStats: result.statusCodeStats },
     serverCpuPercent: (cpu / options.duration) * 100,
-    cpuMsPerRequest: answered > 0 ? (cpu * 1000) / answered : NaN,
+    // The request's own cost: the process without its worker threads (the floor has none).
+    cpuMsPerRequest: perRequest(split.requestSeconds),
+    // Everything the process used, worker threads included.
+    processCpuMsPerRequest: perRequest(cpu),
+    workerCpuMsPerRequest: perRequest(split.workerSeconds),
+    threadCpuMsPerRequest: Object.fromEntries(Object.entries(split.groups).map(([group, seconds]) => [group, perRequest(seconds)])),
     peakRssMB: memory(server.pid).hwm / MiB,
   };
 }
 
 const rssMB = (pid) => memory(pid).rss / MiB;
+
+// Long enough for V8's memory reducer to shrink the heap of an idle process.
+const idlePauseMs = 10_000;
+
+/**
+ * Waits `idlePauseMs` with no request, then reads the RSS; says how much CPU the process used
+ * meanwhile (worker threads apart), so that a process still busy (analyses queued after the
+ * applicant runs) is not taken for an idle one.
+ */
+async function idleReading(pid) {
+  const cpuBefore = cpuSeconds(pid);
+  const threadsBefore = threadSnapshot(pid);
+  await sleep(idlePauseMs);
+  const cpu = cpuSeconds(pid) - cpuBefore;
+  const split = splitCpu(threadsBefore, threadSnapshot(pid), cpu);
+  return { rssMB: rssMB(pid), cpuSeconds: cpu, workerCpuSeconds: split.workerSeconds };
+}
+
 
 async function putAll(uploads, bytes, concurrency = 16) {
   let index = 0;
@@ -83,18 +116,23 @@ function presignBodyFor(bytes, checksum) {
   });
 }
 
-/** The server's env beside the target's: default rate limits, one trusted proxy hop. */
+/**
+ * The server's env beside the target's: default rate limits, default upload size and pending-upload
+ * ceilings (the other benchmarks raise MAX_UPLOAD_BYTES for their 1 GB files, which the ceilings'
+ * defaults refuse), one trusted proxy hop.
+ */
 const productEnv = {
   UPLOAD_URL_EXPIRES_IN: '3600',
   TRUSTED_PROXY_HOPS: '1',
   RATE_LIMIT_DIRECT_UPLOADS: '',
   RATE_LIMIT_USERS: '',
+  MAX_UPLOAD_BYTES: '',
 };
 
 const readyByPresign = (presignBody) => (url) =>
   fetch(`${url}/api/direct-uploads`, { method: 'POST', headers: { ...jsonHeaders, 'x-forwarded-for': nextAddress() }, body: presignBody });
 
-async function runFloor({ duration, connectionCounts, port, profileDir }) {
+export async function runFloor({ duration, connectionCounts, port, profileDir }) {
   const { dir, version } = floorApp();
   const body = JSON.stringify({ file: { filename: 'resume.pdf', byte_size: 4096, checksum: 'A'.repeat(22) + '==', content_type: 'application/pdf', metadata: {} } });
   const ready = (url) => fetch(`${url}${floorRoute}`, { method: 'POST', headers: jsonHeaders, body });
@@ -103,8 +141,9 @@ async function runFloor({ duration, connectionCounts, port, profileDir }) {
     port,
     env: {},
     ready,
-    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, 'floor')}`] : [],
+    nodeArgs: profileDir ? inspectArgs : [],
   });
+  const inspector = profileDir ? await connectInspector(server.output) : null;
   try {
     await sleep(1000);
     const idleAfterStartMB = rssMB(server.pid);
@@ -119,30 +158,55 @@ async function runFloor({ duration, connectionCounts, port, profileDir }) {
     await cannon(options(16, 3));
     const runs = [];
     for (const connections of connectionCounts) {
-      const run = await measuredRun(server, options(connections, duration));
+      const profiling = inspector && { inspector, folder: path.join(profileDir, 'floor'), name: `echo-c${connections}` };
+      const run = await measuredRun(server, options(connections, duration), profiling);
       runs.push(run);
       log(`api floor c=${connections}: ${run.requestsPerSecond.toFixed(0)} req/s, ${run.cpuMsPerRequest.toFixed(2)} CPU ms/request, errors ${run.errors}`);
     }
-    await sleep(10_000);
-    return { nextVersion: version, dir, idleAfterStartMB, idleAtEndMB: rssMB(server.pid), runs };
+    const atEnd = await idleReading(server.pid);
+    return { nextVersion: version, dir, idleAfterStartMB, idleAtEndMB: atEnd.rssMB, idleAtEnd: atEnd, runs };
   } finally {
+    inspector?.close();
     await server.stop();
   }
 }
 
-async function runTarget({ target, duration, connectionCounts, port, bytes, checksum, profileDir }) {
-  const appDir = await appSnapshot();
+/** The floor's cold start, measured as the product's: spawn → first 200 from its one route. */
+async function floorColdStarts({ port, reps }) {
+  const { dir } = floorApp();
+  const body = JSON.stringify({ file: { filename: 'resume.pdf', byte_size: 4096, checksum: 'A'.repeat(22) + '==', content_type: 'application/pdf', metadata: {} } });
+  const ready = (url) => fetch(`${url}${floorRoute}`, { method: 'POST', headers: jsonHeaders, body });
+  const runs = [];
+  for (let rep = 0; rep < reps; rep += 1) {
+    const noting = noteListening(ready);
+    const server = await launchNext({ appDir: dir, port, env: {}, ready: noting.ready, pollMs: 20, timeoutMs: 60_000 });
+    runs.push({ readyMs: server.readyMs, listeningMs: noting.noted.listeningMs });
+    await server.stop();
+    await sleep(500);
+  }
+  return coldSummary('floor', 'floor: bare Next.js', runs);
+}
+
+/**
+ * One target on one build: presigns at each connection count, then (`users`) the uploads and the
+ * applicants. `appDir` serves another build than the current one (to compare two side by side).
+ */
+export async function runTarget({ target, duration, connectionCounts, port, bytes, checksum, profileDir, appDir: givenAppDir, users = true }) {
+  const appDir = givenAppDir ?? (await appSnapshot());
   const prepared = await prepareApp({ storage: target.storage, port, label: `api-${target.name}`, extraEnv: productEnv });
   const presignBody = presignBodyFor(bytes, checksum);
   let server;
+  let inspector;
   try {
     server = await launchNext({
       appDir,
       port,
       env: prepared.env,
       ready: readyByPresign(presignBody),
-      nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, target.name)}`] : [],
+      nodeArgs: profileDir ? inspectArgs : [],
     });
+    inspector = profileDir ? await connectInspector(server.output) : null;
+    const profiling = (name) => inspector && { inspector, folder: path.join(profileDir, target.name), name };
     await sleep(1000);
     const idleAfterStartMB = rssMB(server.pid);
     const base = { url: server.url, headers: jsonHeaders, timeout: 30 };
@@ -196,10 +260,11 @@ async function runTarget({ target, duration, connectionCounts, port, bytes, chec
     await sleep(1000);
     result.idleAfterWarmupMB = rssMB(server.pid);
     for (const connections of connectionCounts) {
-      const run = await measuredRun(server, presignOptions(connections, duration));
+      const run = await measuredRun(server, presignOptions(connections, duration), profiling(`direct-uploads-c${connections}`));
       result.directUploads.push(run);
       log(`api ${target.name} direct-uploads c=${connections}: ${run.requestsPerSecond.toFixed(0)} req/s, ${run.cpuMsPerRequest.toFixed(2)} CPU ms/request, p99 ${run.p99} ms, errors ${run.errors}`);
     }
+    if (!users) return result;
     // Only as many uploads as the applicant runs can use (at most ~400/s here), in the order made.
     const needed = Math.min(uploads.length, Math.ceil(400 * (duration * connectionCounts.length + 3)));
     const toPut = uploads.slice(0, needed);
@@ -211,42 +276,68 @@ async function runTarget({ target, duration, connectionCounts, port, bytes, chec
     await cannon(usersOptions(16, 3));
     for (const connections of connectionCounts) {
       exhausted = 0;
-      const run = await measuredRun(server, usersOptions(connections, duration));
+      const run = await measuredRun(server, usersOptions(connections, duration), profiling(`users-c${connections}`));
       run.requestsWithoutBlob = exhausted;
       result.users.push(run);
-      log(`api ${target.name} users c=${connections}: ${run.requestsPerSecond.toFixed(0)} req/s, ${run.cpuMsPerRequest.toFixed(2)} CPU ms/request, p99 ${run.p99} ms, errors ${run.errors}`);
+      log(
+        `api ${target.name} users c=${connections}: ${run.requestsPerSecond.toFixed(0)} req/s, ${run.cpuMsPerRequest.toFixed(2)} CPU ms/request ` +
+          `(+ ${run.workerCpuMsPerRequest.toFixed(2)} in worker threads), p99 ${run.p99} ms, errors ${run.errors}`,
+      );
     }
-    // Long enough for V8's memory reducer to shrink the heap of an idle process.
-    await sleep(10_000);
-    result.idleAtEndMB = rssMB(server.pid);
+    const atEnd = await idleReading(server.pid);
+    result.idleAtEndMB = atEnd.rssMB;
+    result.idleAtEnd = atEnd;
     return result;
   } finally {
+    inspector?.close();
     await server?.stop();
     await prepared.cleanup();
   }
 }
 
+/**
+ * A readiness check for launchNext that also notes when the server first answered at all (it
+ * listens, whatever the status): cold start = listening + the first request's own wait.
+ */
+function noteListening(check) {
+  const spawned = performance.now();
+  const noted = { listeningMs: NaN };
+  const ready = async (url) => {
+    const response = await check(url);
+    if (Number.isNaN(noted.listeningMs)) noted.listeningMs = performance.now() - spawned;
+    return response;
+  };
+  return { ready, noted };
+}
+
+function coldSummary(name, label, runs) {
+  const ms = runs.map((run) => run.readyMs);
+  const listening = runs.map((run) => run.listeningMs);
+  log(`api cold start ${name}: ${ms.map((value) => value.toFixed(0)).join(', ')} ms (listening after ${listening.map((value) => value.toFixed(0)).join(', ')} ms)`);
+  return { name, label, ms, medianMs: median(ms), listeningMs: listening, medianListeningMs: median(listening) };
+}
+
 /** Spawn of `next start` → first 200 from POST /api/direct-uploads, `reps` times on one set-up. */
-async function coldStarts({ target, port, reps, bytes, checksum }) {
-  const appDir = await appSnapshot();
+export async function coldStarts({ target, port, reps, bytes, checksum, appDir: givenAppDir }) {
+  const appDir = givenAppDir ?? (await appSnapshot());
   const prepared = await prepareApp({ storage: target.storage, port, label: `cold-${target.name}`, extraEnv: productEnv });
   const presignBody = presignBodyFor(bytes, checksum);
-  const times = [];
+  const runs = [];
   try {
     for (let rep = 0; rep < reps; rep += 1) {
-      const server = await launchNext({ appDir, port, env: prepared.env, ready: readyByPresign(presignBody), pollMs: 20, timeoutMs: 60_000 });
-      times.push(server.readyMs);
+      const { ready, noted } = noteListening(readyByPresign(presignBody));
+      const server = await launchNext({ appDir, port, env: prepared.env, ready, pollMs: 20, timeoutMs: 60_000 });
+      runs.push({ readyMs: server.readyMs, listeningMs: noted.listeningMs });
       await server.stop();
       await sleep(500);
     }
   } finally {
     await prepared.cleanup();
   }
-  log(`api cold start ${target.name}: ${times.map((ms) => ms.toFixed(0)).join(', ')} ms`);
-  return { name: target.name, label: target.label, ms: times, medianMs: median(times) };
+  return coldSummary(target.name, target.label, runs);
 }
 
-const allTargets = [
+export const allTargets = [
   { name: 'disk-pglite', storage: 'disk', label: 'disk + PGlite', port: 3401 },
   { name: 'disk-postgres', storage: 'disk-postgres', label: 'disk + Postgres', port: 3402 },
   { name: 's3-postgres', storage: 's3', label: 'S3 (Ceph RGW) + Postgres', port: 3403 },
@@ -285,7 +376,8 @@ export async function runApi({ duration = Number(process.env.BENCH_API_SECONDS ?
   }
   const cold = [];
   if (!profileDir) {
-    for (const target of targets.filter((candidate) => candidate.name !== 'disk-postgres')) {
+    cold.push(await floorColdStarts({ port: 3410, reps: coldReps }));
+    for (const target of targets) {
       cold.push(await attempt(target, () => coldStarts({ target, port: target.port + 10, reps: coldReps, bytes, checksum })));
     }
   }

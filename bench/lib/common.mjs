@@ -32,7 +32,7 @@ export function fmt(value, digits = 2) {
 
 // ---------- /proc ----------
 
-const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+export const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 /** User + system CPU seconds a process has used so far. */
 export function cpuSeconds(pid) {

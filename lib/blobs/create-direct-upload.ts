@@ -1,6 +1,4 @@
 import 'server-only';
-import { getDb } from '@/lib/db';
-import { blobs } from '@/db/schema';
 import { getEnv } from '@/lib/env';
 import { formatBytes } from '@/lib/format-bytes';
 import { appError } from '@/lib/http/errors';
@@ -10,7 +8,7 @@ import { generateBlobKey } from '@/lib/storage/keys';
 import { signBlobId } from './blob-token';
 import type { DirectUploadRequestBody, DirectUploadResponse } from '@/lib/contract/direct-upload';
 import { hasPdfExtension, sanitizeFilename } from './filename';
-import { enforcePendingUploadCeilings } from './pending-uploads';
+import { insertPendingBlob } from './pending-uploads';
 
 const acceptedContentType = 'application/pdf';
 
@@ -43,8 +41,7 @@ export async function createDirectUpload(
     throw appError('invalid_request', { message: `metadata may not set ${reserved.join(', ')}.`, fields: { metadata: `reserved keys: ${reserved.join(', ')}` } });
   }
 
-  await enforcePendingUploadCeilings(clientAddress, file.byte_size);
-
+  // Signed first: it needs no database, and a failure here leaves no row behind.
   const storage = getStorage();
   const key = generateBlobKey();
   const directUpload = await storage.createDirectUpload({
@@ -54,21 +51,16 @@ export async function createDirectUpload(
     checksum: file.checksum,
     expiresIn: env.UPLOAD_URL_EXPIRES_IN,
   });
-  const db = await getDb();
-  const [blob] = await db
-    .insert(blobs)
-    .values({
-      key,
-      filename,
-      contentType: acceptedContentType,
-      byteSize: file.byte_size,
-      checksum: file.checksum,
-      metadata,
-      serviceName: storage.name,
-      clientAddress,
-    })
-    .returning({ id: blobs.id });
-  if (!blob) throw new Error('Inserting the blob returned no row');
+  const blob = await insertPendingBlob({
+    key,
+    filename,
+    contentType: acceptedContentType,
+    byteSize: file.byte_size,
+    checksum: file.checksum,
+    metadata,
+    serviceName: storage.name,
+    clientAddress,
+  });
   annotateRequestLog({ blob_id: blob.id });
   return { direct_upload: directUpload, blob_signed_id: await signBlobId(blob.id) };
 }

@@ -1,7 +1,8 @@
 import 'server-only';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
 import { blobs } from '@/db/schema';
+import { preparedStatement } from '@/db/prepared';
 import { getEnv } from '@/lib/env';
 import { formatBytes } from '@/lib/format-bytes';
 import { appError } from '@/lib/http/errors';
@@ -10,36 +11,69 @@ import { purgeAbandonedUploads } from './purge-unattached';
 // Abandoned uploads looked at, when a ceiling is reached, before refusing: bounded request cost.
 const sweepLimit = 50;
 
-async function measurePendingBytes(clientAddress: string): Promise<{ client: number; total: number }> {
-  const db = await getDb();
-  const [row] = await db
-    .select({
-      client: sql<string>`coalesce(sum(${blobs.byteSize}) filter (where ${blobs.clientAddress} = ${clientAddress}), 0)`,
-      total: sql<string>`coalesce(sum(${blobs.byteSize}), 0)`,
-    })
-    .from(blobs)
-    .where(eq(blobs.state, 'pending'));
-  return { client: Number(row?.client ?? 0), total: Number(row?.total ?? 0) };
+/** The columns of a new pending blob (the rest are the table's defaults). */
+export interface NewPendingBlob {
+  key: string;
+  filename: string;
+  contentType: string;
+  byteSize: number;
+  checksum: string;
+  metadata: Record<string, string>;
+  serviceName: string;
+  clientAddress: string;
 }
 
+const placeholder = (name: keyof NewPendingBlob | 'perClient' | 'total') => sql.placeholder(name);
+
 /**
- * Presigning is cheap for the client but may leave an object in storage until the purge removes
- * it, so the bytes presigned and not attached are capped per client address and in all. At a
- * ceiling, the expired uploads that never received an object are swept first, so that presigns
- * without uploads hold a ceiling only briefly. Concurrent presigns may overshoot by their own sizes.
+ * Sums the bytes pending for this client address and in all, and inserts the blob only if it fits
+ * under both ceilings (0: no ceiling), in one statement: one round trip for a presign, where a
+ * measure and an insert were two. The sums are those before this blob.
  */
-export async function enforcePendingUploadCeilings(clientAddress: string, byteSize: number): Promise<void> {
+const insertWithinCeilings = preparedStatement<{ client: string | number; total: string | number; id: string | null }>(
+  'blobs_insert_within_ceilings',
+  () => sql`
+    with pending as (
+      select coalesce(sum(byte_size) filter (where client_address = ${placeholder('clientAddress')}::text), 0)::bigint as client,
+             coalesce(sum(byte_size), 0)::bigint as total
+      from ${blobs} where state = 'pending'
+    ), inserted as (
+      insert into ${blobs} (key, filename, content_type, byte_size, checksum, metadata, service_name, client_address)
+      select ${placeholder('key')}::text, ${placeholder('filename')}::text, ${placeholder('contentType')}::text,
+             ${placeholder('byteSize')}::bigint, ${placeholder('checksum')}::text, ${placeholder('metadata')}::jsonb,
+             ${placeholder('serviceName')}::text, ${placeholder('clientAddress')}::text
+      from pending
+      where (${placeholder('perClient')}::bigint = 0 or pending.client + ${placeholder('byteSize')}::bigint <= ${placeholder('perClient')}::bigint)
+        and (${placeholder('total')}::bigint = 0 or pending.total + ${placeholder('byteSize')}::bigint <= ${placeholder('total')}::bigint)
+      returning id
+    )
+    select pending.client, pending.total, (select id from inserted) as id from pending`,
+);
+
+/**
+ * Records a pending blob, within the ceilings on the bytes presigned and not attached (storage an
+ * upload may fill), per client address and in all. At a ceiling, the expired uploads that never
+ * received an object are swept first and the insert is tried once more, so that presigns without
+ * uploads hold a ceiling only briefly. Concurrent presigns may overshoot by their own sizes.
+ */
+export async function insertPendingBlob(blob: NewPendingBlob): Promise<{ id: string }> {
   const env = getEnv();
   const perClient = env.PENDING_UPLOAD_BYTES_PER_CLIENT;
   const total = env.PENDING_UPLOAD_BYTES_TOTAL;
-  if (perClient === 0 && total === 0) return;
-  const overClient = (pending: { client: number }) => perClient > 0 && pending.client + byteSize > perClient;
-  const overTotal = (pending: { total: number }) => total > 0 && pending.total + byteSize > total;
+  const db = await getDb();
+  const attempt = async () => {
+    const [row] = await insertWithinCeilings(db).execute({ ...blob, metadata: JSON.stringify(blob.metadata), perClient, total });
+    if (!row) throw new Error('Inserting the blob returned no row');
+    return { id: row.id, client: Number(row.client), total: Number(row.total) };
+  };
+  const overClient = (pending: { client: number }) => perClient > 0 && pending.client + blob.byteSize > perClient;
+  const overTotal = (pending: { total: number }) => total > 0 && pending.total + blob.byteSize > total;
 
-  let pending = await measurePendingBytes(clientAddress);
-  if (!overClient(pending) && !overTotal(pending)) return;
-  await purgeAbandonedUploads({ limit: sweepLimit, clientAddress: overTotal(pending) ? undefined : clientAddress });
-  pending = await measurePendingBytes(clientAddress);
+  let pending = await attempt();
+  if (pending.id) return { id: pending.id };
+  await purgeAbandonedUploads({ limit: sweepLimit, clientAddress: overTotal(pending) ? undefined : blob.clientAddress });
+  pending = await attempt();
+  if (pending.id) return { id: pending.id };
 
   if (overClient(pending)) {
     throw appError('too_many_pending_uploads', {
@@ -48,7 +82,5 @@ export async function enforcePendingUploadCeilings(clientAddress: string, byteSi
         `the limit is ${formatBytes(perClient)}. Submit an application with a file you already uploaded, or try again later.`,
     });
   }
-  if (overTotal(pending)) {
-    throw appError('pending_uploads_full');
-  }
+  throw appError('pending_uploads_full');
 }

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { and, eq, lt, or, sql } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
 import { rateLimits } from '@/db/schema';
+import { preparedStatement } from '@/db/prepared';
 import { getEnv } from '@/lib/env';
 import { appError, AppError } from './errors';
 
@@ -63,30 +64,33 @@ export interface WindowCount {
  * Adds one hit to each key's counter and returns the counts. A window opens at a key's first hit
  * and lasts `windowSeconds`; the next hit after it opens a new one at 1. Kept in the database so
  * that it holds across app instances (Vercel functions, Heroku dynos), in one statement so that
- * concurrent requests cannot slip past a limit.
+ * concurrent requests cannot slip past a limit. Prepared once: every limited request runs it.
  */
+const countHitsStatement = preparedStatement<{ key: string; count: number; window_start: string | Date; retry_after: number }>(
+  'rate_limits_count_hits',
+  () => {
+    // Milliseconds, so that the start read back into a Date still matches the row (uncountHits).
+    const now = sql`date_trunc('milliseconds', now())`;
+    const windowSeconds = sql`make_interval(secs => ${sql.placeholder('windowSeconds')}::int)`;
+    const expired = sql`${rateLimits}.window_start + ${windowSeconds} <= ${now}`;
+    return sql`
+      insert into ${rateLimits} (key, window_start, count)
+      select key, ${now}, 1 from unnest(${sql.placeholder('keys')}::text[]) as key
+      on conflict (key) do update set
+        count = case when ${expired} then 1 else ${rateLimits}.count + 1 end,
+        window_start = case when ${expired} then ${now} else ${rateLimits}.window_start end
+      returning key, count, window_start, ceil(extract(epoch from window_start + ${windowSeconds} - now()))::int as retry_after`;
+  },
+);
+
 export async function countHits(keys: string[], windowSeconds: number): Promise<WindowCount[]> {
-  // Milliseconds, so that the start read back into a Date still matches the row (uncountHits).
-  const now = sql`date_trunc('milliseconds', now())`;
-  const expired = sql`${rateLimits.windowStart} + make_interval(secs => ${windowSeconds}::int) <= ${now}`;
-  const db = await getDb();
-  const rows = await db
-    .insert(rateLimits)
-    .values(keys.map((key) => ({ key, windowStart: now, count: 1 })))
-    .onConflictDoUpdate({
-      target: rateLimits.key,
-      set: {
-        count: sql`case when ${expired} then 1 else ${rateLimits.count} + 1 end`,
-        windowStart: sql`case when ${expired} then ${now} else ${rateLimits.windowStart} end`,
-      },
-    })
-    .returning({
-      key: rateLimits.key,
-      count: rateLimits.count,
-      windowStart: rateLimits.windowStart,
-      retryAfter: sql<number>`ceil(extract(epoch from ${rateLimits.windowStart} + make_interval(secs => ${windowSeconds}::int) - now()))::int`,
-    });
-  return rows.map((row) => ({ ...row, retryAfter: Math.max(1, Number(row.retryAfter)) }));
+  const rows = await countHitsStatement(await getDb()).execute({ keys, windowSeconds });
+  return rows.map((row) => ({
+    key: row.key,
+    count: Number(row.count),
+    windowStart: new Date(row.window_start),
+    retryAfter: Math.max(1, Number(row.retry_after)),
+  }));
 }
 
 /** Takes back hits that `countHits` added, if their window is still the current one. */

@@ -129,6 +129,12 @@ describe('pending upload bytes are capped per client address and in total', () =
     expect((await countRows()).blobs).toBe(3);
   });
 
+  it('records every presign when both ceilings are 0 (none)', async () => {
+    setEnv({ MAX_UPLOAD_BYTES: '100000', PENDING_UPLOAD_BYTES_PER_CLIENT: '0', PENDING_UPLOAD_BYTES_TOTAL: '0' });
+    for (let n = 0; n < 4; n += 1) expect((await presignedBlob({ byteSize: 100_000 })).result.status).toBe(200);
+    expect((await countRows()).blobs).toBe(4);
+  });
+
   it('forgets the client address once the blob is attached', async () => {
     const result = await applyWithResume(makePdf(), { email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' });
     expect(result.status).toBe(200);

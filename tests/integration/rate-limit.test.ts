@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { POST as postDirectUpload } from '@/app/api/direct-uploads/route';
 import { POST as postUsers } from '@/app/api/users/route';
-import { getDb } from '@/lib/db';
+import { closeDb, getDb } from '@/lib/db';
 import { rateLimits } from '@/db/schema';
 import { resetEnv } from '@/lib/env';
 import { clientAddress } from '@/lib/http/rate-limit';
@@ -61,6 +61,27 @@ describe('rate limits per client address', () => {
     );
     expect(results.filter((response) => response.status === 200)).toHaveLength(3);
     expect(results.filter((response) => response.status === 429)).toHaveLength(5);
+  });
+});
+
+describe('the prepared statements of the hot path', () => {
+  beforeEach(() => {
+    process.env.RATE_LIMIT_DIRECT_UPLOADS = '2';
+    resetEnv();
+  });
+  afterEach(() => {
+    process.env.RATE_LIMIT_DIRECT_UPLOADS = '0';
+    resetEnv();
+  });
+
+  it('belong to their database handle: a reopened database is served, and counts from where the last left off', async () => {
+    expect((await post(postDirectUpload, '/api/direct-uploads', fileRequest(makePdf()), '198.51.100.7')).status).toBe(200);
+    // A statement kept from the closed handle would run on a pool that has ended (Postgres) or a
+    // closed PGlite; in memory, PGlite's data goes with it, so the count restarts there.
+    await closeDb();
+    expect((await post(postDirectUpload, '/api/direct-uploads', fileRequest(makePdf()), '198.51.100.7')).status).toBe(200);
+    const [counter] = await (await getDb()).select().from(rateLimits);
+    expect(counter?.count).toBe(process.env.TEST_DATABASE === 'postgres' ? 2 : 1);
   });
 });
 

@@ -7,12 +7,15 @@ import type { StorageService } from '@/lib/storage/service';
 
 const pdfSignature = '%PDF-';
 
+/** What attaching a blob reads of it. */
+export type UploadCandidate = Pick<Blob, 'id' | 'key' | 'state' | 'serviceName' | 'byteSize' | 'checksum' | 'filename' | 'contentType'>;
+
 /**
  * Checks that the bytes in storage are the ones the blob was created for before anything points
  * at them: present, same size, same MD5, and a PDF. A blob whose bytes are wrong is removed.
+ * `blob` is the row the caller read (null: no such blob).
  */
-export async function verifyUploadedBlob(db: Database, storage: StorageService, blobId: string): Promise<Blob> {
-  const [blob] = await db.select().from(blobs).where(eq(blobs.id, blobId));
+export async function verifyUploadedBlob(db: Database, storage: StorageService, blob: UploadCandidate | null): Promise<UploadCandidate> {
   if (!blob) {
     throw appError('blob_not_found', { fields: { pdf: 'Upload not found; choose the file again.' } });
   }
@@ -49,7 +52,7 @@ export function alreadyAttached() {
 }
 
 /** Removes a blob that will never be attached: its object, then its row (only while still pending). */
-async function discardBlob(db: Database, storage: StorageService, blob: Blob): Promise<void> {
+async function discardBlob(db: Database, storage: StorageService, blob: Pick<Blob, 'id' | 'key'>): Promise<void> {
   await storage.delete(blob.key);
   await db.delete(blobs).where(and(eq(blobs.id, blob.id), eq(blobs.state, 'pending')));
 }

@@ -2,12 +2,14 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import { findPgError } from '@/db/client';
 import { getDb } from '@/lib/db';
+import { preparedStatement } from '@/db/prepared';
 import { attachments, blobs, users, type User } from '@/db/schema';
 import { analyzeAfterResponse } from '@/lib/analysis/analyze-after-response';
 import { verifyBlobToken } from '@/lib/blobs/blob-token';
 import { createResumeUrl, resumeAttachment } from '@/lib/blobs/resume';
-import { alreadyAttached, verifyUploadedBlob } from '@/lib/blobs/verify-upload';
+import { alreadyAttached, verifyUploadedBlob, type UploadCandidate } from '@/lib/blobs/verify-upload';
 import { appError } from '@/lib/http/errors';
+import { rateLimitHitCte, type RateLimitHit } from '@/lib/http/rate-limit';
 import { annotateRequestLog } from '@/lib/request-context';
 import { getStorage } from '@/lib/storage';
 import type { ApplicantRequest, ApplicantResponse } from '@/lib/contract/applicant';
@@ -20,53 +22,91 @@ interface CreatedUserRow {
   created_at: Date | string;
 }
 
+interface LookupRow {
+  hit_count?: number;
+  hit_retry_after?: number;
+  email_taken: boolean;
+  id: string | null;
+  key: string | null;
+  state: UploadCandidate['state'] | null;
+  service_name: string | null;
+  byte_size: string | number | null;
+  checksum: string | null;
+  filename: string | null;
+  content_type: string | null;
+}
+
 const emailTaken = () =>
   appError('email_taken', { fields: { email: 'This email address has already applied.' } });
 
 /**
- * Step 4 of the flow: verify the token and the stored bytes, then the email, then write the user
- * and the attachment in one statement, so a failure anywhere leaves nothing behind.
+ * What an application needs to know before it writes, in one statement: the blob (if any) and
+ * whether the email has applied; with `counting`, it counts the request's rate-limit hit first.
  */
-export async function createApplicant(input: ApplicantRequest): Promise<ApplicantResponse> {
+function lookupStatement(counting: boolean) {
+  return preparedStatement<LookupRow>(counting ? 'applicant_lookup_counted' : 'applicant_lookup', () => sql`
+    ${counting ? sql`with ${rateLimitHitCte()}` : sql``}
+    select ${counting ? sql`hit.count as hit_count, hit.retry_after as hit_retry_after,` : sql``}
+           exists (select 1 from ${users} where lower(${users}.email) = lower(${sql.placeholder('email')}::text)) as email_taken,
+           b.id, b.key, b.state, b.service_name, b.byte_size, b.checksum, b.filename, b.content_type
+    from ${counting ? sql`hit` : sql`(select 1) as one`}
+    left join ${blobs} as b on b.id = ${sql.placeholder('blobId')}::uuid`);
+}
+
+const lookUp = lookupStatement(false);
+const countAndLookUp = lookupStatement(true);
+
+/**
+ * Claims the pending blob, writes the user only if the claim succeeded, and the attachment with
+ * both: one statement, so atomic without BEGIN/COMMIT and one round trip instead of five. A failure
+ * anywhere (email taken, blob attached meanwhile) writes nothing. The blob's client address only
+ * served the pending-upload ceilings: it is not kept with the application.
+ */
+const createWithResume = preparedStatement<CreatedUserRow>(
+  'users_create_with_resume',
+  () => sql`
+    with claimed as (
+      update ${blobs} set state = 'attached', client_address = null
+      where id = ${sql.placeholder('blobId')}::uuid and state = 'pending' returning id
+    ), created as (
+      insert into ${users} (email, first_name, last_name)
+      select ${sql.placeholder('email')}::text, ${sql.placeholder('firstName')}::text, ${sql.placeholder('lastName')}::text from claimed
+      returning id, email, first_name, last_name, created_at
+    ), attached as (
+      insert into ${attachments} (name, record_type, record_id, blob_id)
+      select ${resumeAttachment.name}::text, ${resumeAttachment.recordType}::text, created.id, claimed.id from created, claimed
+    )
+    select * from created`,
+);
+
+/**
+ * Step 4 of the flow: verify the token and the stored bytes, then the email, then write the user
+ * and the attachment in one statement, so a failure anywhere leaves nothing behind. `hit`, the
+ * request's rate-limit hit, is counted by the first statement.
+ */
+export async function createApplicant(input: ApplicantRequest, hit: RateLimitHit | null = null): Promise<ApplicantResponse> {
   const db = await getDb();
   const storage = getStorage();
   const blobId = input.pdf ? await verifyBlobToken(input.pdf) : null;
   if (blobId) annotateRequestLog({ blob_id: blobId });
 
+  const lookupValues = { email: input.email, blobId };
+  const [found] = hit ? await countAndLookUp(db).execute({ ...lookupValues, ...hit.values }) : await lookUp(db).execute(lookupValues);
+  if (!found) throw new Error('The applicant lookup returned no row');
+  hit?.record(found.hit_count, found.hit_retry_after);
+
   // The upload is verified before the email is looked at: otherwise any token, even of a file never
   // uploaded, would tell for free whether an address has applied (409 against 422).
-  const blob = blobId ? await verifyUploadedBlob(db, storage, blobId) : null;
+  const blob = blobId ? await verifyUploadedBlob(db, storage, candidateOf(found)) : null;
 
-  // Checked before the transaction for a clear answer; the unique index is what guarantees it.
-  const [existing] = await db
-    .select({ id: users.id })
-    .from(users)
-    .where(sql`lower(${users.email}) = lower(${input.email})`);
-  if (existing) throw emailTaken();
+  // Checked before writing for a clear answer; the unique index is what guarantees it.
+  if (found.email_taken) throw emailTaken();
 
   let user: Pick<User, 'id' | 'email' | 'firstName' | 'lastName' | 'createdAt'>;
   try {
-    // One statement, so atomic without BEGIN/COMMIT and one round trip instead of five: claim the
-    // pending blob, write the user only if the claim succeeded, and the attachment with both.
-    // A failure anywhere (email taken, blob attached meanwhile) writes nothing. The blob's client
-    // address only served the pending-upload ceilings: it is not kept with the application.
     const values = { email: input.email, firstName: input.first_name, lastName: input.last_name };
     if (blob) {
-      // Both drivers (pg and PGlite) answer raw statements as { rows }.
-      const { rows } = (await db.execute(sql`
-        with claimed as (
-          update ${blobs} set state = 'attached', client_address = null
-          where id = ${blob.id} and state = 'pending' returning id
-        ), created as (
-          insert into ${users} (email, first_name, last_name)
-          select ${values.email}, ${values.firstName}, ${values.lastName} from claimed
-          returning id, email, first_name, last_name, created_at
-        ), attached as (
-          insert into ${attachments} (name, record_type, record_id, blob_id)
-          select ${resumeAttachment.name}, ${resumeAttachment.recordType}, created.id, claimed.id from created, claimed
-        )
-        select * from created`)) as unknown as { rows: CreatedUserRow[] };
-      const [created] = rows;
+      const [created] = await createWithResume(db).execute({ ...values, blobId: blob.id });
       if (!created) throw alreadyAttached();
       user = {
         id: created.id,
@@ -97,5 +137,20 @@ export async function createApplicant(input: ApplicantRequest): Promise<Applican
     last_name: user.lastName,
     created_at: user.createdAt.toISOString(),
     resume_url: blob ? await createResumeUrl(storage, blob) : null,
+  };
+}
+
+/** The blob columns of the lookup's row, or null when no blob has that id. */
+function candidateOf(row: LookupRow): UploadCandidate | null {
+  if (row.id === null || row.key === null || row.state === null || row.service_name === null || row.checksum === null || row.filename === null || row.content_type === null) return null;
+  return {
+    id: row.id,
+    key: row.key,
+    state: row.state,
+    serviceName: row.service_name,
+    byteSize: Number(row.byte_size),
+    checksum: row.checksum,
+    filename: row.filename,
+    contentType: row.content_type,
   };
 }

@@ -2,11 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { POST as postDirectUpload } from '@/app/api/direct-uploads/route';
 import { POST as postUsers } from '@/app/api/users/route';
 import { closeDb, getDb } from '@/lib/db';
-import { rateLimits } from '@/db/schema';
+import { blobs, rateLimits } from '@/db/schema';
 import { resetEnv } from '@/lib/env';
-import { clientAddress } from '@/lib/http/rate-limit';
+import { clientAddress, withRateLimit } from '@/lib/http/rate-limit';
 import { makePdf } from '../fixtures/pdf';
-import { fileRequest, origin } from '../support/api';
+import { fileRequest, origin, presign, putObject } from '../support/api';
 import { countRows } from '../support/state';
 
 function post(handler: typeof postUsers, path: string, body: unknown, address: string) {
@@ -55,12 +55,70 @@ describe('rate limits per client address', () => {
     expect((await post(postUsers, '/api/users', { email: 'x@example.com', first_name: 'X', last_name: 'Y' }, '198.51.100.7')).status).toBe(200);
   });
 
+  it('counts each request once, resumes attached or not, and a refused applicant leaves the upload pending', async () => {
+    const address = '198.51.100.3';
+    let uploads = 0;
+    const uploaded = async () => {
+      const pdf = makePdf();
+      // Presigns from other addresses: their own limit is not the one under test.
+      uploads += 1;
+      const upload = await presign(fileRequest(pdf), { 'X-Forwarded-For': `192.0.2.${uploads}` });
+      await putObject(upload.body.direct_upload.url, upload.body.direct_upload.headers, pdf);
+      return upload.body.blob_signed_id as string;
+    };
+    const person = (n: number, pdf?: string) => ({ email: `r${n}@example.com`, first_name: 'R', last_name: `${n}`, ...(pdf ? { pdf } : {}) });
+    expect((await post(postUsers, '/api/users', person(0, await uploaded()), address)).status).toBe(200);
+    expect((await post(postUsers, '/api/users', person(1), address)).status).toBe(200);
+    expect((await post(postUsers, '/api/users', person(2, await uploaded()), address)).status).toBe(200);
+    const refused = await post(postUsers, '/api/users', person(3, await uploaded()), address);
+    expect(refused.status).toBe(429);
+    expect(await countRows()).toMatchObject({ users: 3, attachments: 2 });
+    const db = await getDb();
+    expect((await db.select().from(blobs)).filter((blob) => blob.state === 'pending')).toHaveLength(1);
+  });
+
+  it('counts requests refused for their content too, and answers 429 before their own error past the limit', async () => {
+    const address = '198.51.100.4';
+    const invalid = { email: 'not an email', first_name: 'I', last_name: 'V' };
+    const forged = { email: 'f@example.com', first_name: 'F', last_name: 'G', pdf: 'not.a.token' };
+    expect((await post(postUsers, '/api/users', invalid, address)).status).toBe(422);
+    expect((await post(postUsers, '/api/users', forged, address)).status).toBe(422);
+    expect((await post(postUsers, '/api/users', invalid, address)).status).toBe(422);
+    expect((await post(postUsers, '/api/users', invalid, address)).status).toBe(429);
+    expect((await post(postUsers, '/api/users', { email: 'ok@example.com', first_name: 'O', last_name: 'K' }, address)).status).toBe(429);
+
+    const pdf = makePdf();
+    expect((await post(postDirectUpload, '/api/direct-uploads', fileRequest(pdf, { byte_size: 0 }), address)).status).toBe(422);
+    expect((await post(postDirectUpload, '/api/direct-uploads', { file: {} }, address)).status).toBe(400);
+    expect((await post(postDirectUpload, '/api/direct-uploads', fileRequest(pdf, { content_type: 'text/html' }), address)).status).toBe(429);
+    expect((await post(postDirectUpload, '/api/direct-uploads', fileRequest(pdf), address)).status).toBe(429);
+    expect((await countRows()).blobs).toBe(0);
+  });
+
   it('holds under concurrency: exactly the limit gets through', async () => {
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, n) => post(postUsers, '/api/users', { email: `c${n}@example.com`, first_name: 'C', last_name: `${n}` }, '198.51.100.9')),
     );
     expect(results.filter((response) => response.status === 200)).toHaveLength(3);
     expect(results.filter((response) => response.status === 429)).toHaveLength(5);
+  });
+});
+
+describe('withRateLimit', () => {
+  beforeEach(() => {
+    process.env.RATE_LIMIT_USERS = '3';
+    resetEnv();
+  });
+  afterEach(() => {
+    process.env.RATE_LIMIT_USERS = '0';
+    resetEnv();
+  });
+
+  it('refuses to answer for a handler that did not count its hit, and counts it then', async () => {
+    const request = new Request(`${origin}/api/users`, { method: 'POST', headers: { 'X-Forwarded-For': '198.51.100.5' } });
+    await expect(withRateLimit(request, 'users', async () => 'answered')).rejects.toThrow(/without counting its rate-limit hit/);
+    const [counter] = await (await getDb()).select().from(rateLimits);
+    expect(counter).toMatchObject({ key: 'users:198.51.100.5', count: 1 });
   });
 });
 

@@ -1,6 +1,6 @@
 import { appError } from '@/lib/http/errors';
 import { readJson, route } from '@/lib/http/handler';
-import { enforceRateLimit } from '@/lib/http/rate-limit';
+import { withRateLimit } from '@/lib/http/rate-limit';
 import { applicantRequestSchema } from '@/lib/contract/applicant';
 import { fieldErrors } from '@/lib/contract/field-errors';
 import { createConfirmationPath } from '@/lib/users/confirmation-link';
@@ -9,12 +9,14 @@ import { createApplicant } from '@/lib/users/create-applicant';
 export const POST = route(async (request) => {
   // Read first: a request another site's page sent (415/403) must not count against its visitor.
   const body = await readJson(request);
-  await enforceRateLimit(request, 'users');
-  const parsed = applicantRequestSchema.safeParse(body);
-  if (!parsed.success) {
-    throw appError('validation_failed', { fields: fieldErrors(parsed.error) });
-  }
-  const applicant = await createApplicant(parsed.data);
+  // The hit is counted by the applicant's first statement (or, for a request refused before it, on its way out).
+  const applicant = await withRateLimit(request, 'users', async (hit) => {
+    const parsed = applicantRequestSchema.safeParse(body);
+    if (!parsed.success) {
+      throw appError('validation_failed', { fields: fieldErrors(parsed.error) });
+    }
+    return createApplicant(parsed.data, hit);
+  });
   // The body keeps the tutorial's exact shape; the applicant's own page travels in a header.
   const confirmation = await createConfirmationPath(applicant.id);
   return Response.json(applicant, { headers: { 'Cache-Control': 'no-store', 'Confirmation-Location': confirmation } });

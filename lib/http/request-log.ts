@@ -33,22 +33,32 @@ export function formatRequestLog(entry: {
 }
 
 /**
+ * In production, straight to stdout (where console.log writes), past the console wrappers Next.js
+ * installs for prerendering and its development log file, which a route's answer never needs.
+ */
+function writeLine(line: string): void {
+  if (process.env.NODE_ENV === 'production') process.stdout.write(`${line}\n`);
+  else console.log(line);
+}
+
+/**
  * Runs a request in its context (public origin, log fields), then writes its one JSON line (not
  * under the test runner).
  */
 export async function withRequestLog(request: Request, handle: () => Promise<Response>, quiet: boolean): Promise<Response> {
   const started = performance.now();
+  const url = new URL(request.url);
   let fields: LogFields = {};
-  const response = await runInRequestContext(request.headers, new URL(request.url), () => {
+  const response = await runInRequestContext(request.headers, url, () => {
     fields = currentLogFields() ?? fields;
     return handle();
   });
   if (!quiet) {
     const errorCode = response.status >= 400 ? response.headers.get('x-error-code') ?? undefined : undefined;
-    console.log(
+    writeLine(
       formatRequestLog({
         method: request.method,
-        pathname: new URL(request.url).pathname,
+        pathname: url.pathname,
         status: response.status,
         durationMs: performance.now() - started,
         fields,

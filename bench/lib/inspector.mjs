@@ -11,6 +11,7 @@ export const inspectArgs = ['--inspect=127.0.0.1:0'];
 
 /** Connects to the inspector of a server started with `inspectArgs` (its URL is in its output). */
 export async function connectInspector(output) {
+  if (typeof WebSocket === 'undefined') throw new Error('--profile needs Node.js 22 or later (its WebSocket client)');
   let url;
   for (let waited = 0; !url; waited += 100) {
     url = /Debugger listening on (ws:\/\/\S+)/.exec(output())?.[1];

@@ -5,7 +5,9 @@
 // counted), req/s, latency, errors; RSS idle after start, after warm-up and at the end, and peak
 // during the 64-connection run. The product runs POST /api/direct-uploads, then (with the blobs it
 // handed out uploaded) POST /api/users, on disk + PGlite, disk + Postgres and S3 + Postgres, with
-// the default rate limits on and every request from its own address. Then cold starts (spawn of
+// the default rate limits on and every request from its own address; each applicant's resume is
+// handed to ANALYSIS_URL, as on Vercel (BENCH_API_ANALYSIS=inline analyzes it in the server under
+// test instead, whose figures then include it). Then cold starts (spawn of
 // `next start` → first 200 from POST /api/direct-uploads, 5 times) and, when .vercel/output exists,
 // the traced size of each Vercel function.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +15,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { appSnapshot, ensureGateway, launchNext, prepareApp } from './lib/app.mjs';
 import { cpuSeconds, log, makePdfFile, median, memory, nativeMd5, resetPeak, sleep, workDir } from './lib/common.mjs';
+import { startAnalysisSink } from './lib/analysis-sink.mjs';
 import { floorApp, floorRoute } from './lib/floor.mjs';
 import { summariseProfiles } from './lib/profile.mjs';
 import { connectInspector, inspectArgs } from './lib/inspector.mjs';
@@ -191,9 +194,14 @@ async function floorColdStarts({ port, reps }) {
  * One target on one build: presigns at each connection count, then (`users`) the uploads and the
  * applicants. `appDir` serves another build than the current one (to compare two side by side).
  */
-export async function runTarget({ target, duration, connectionCounts, port, bytes, checksum, profileDir, appDir: givenAppDir, users = true }) {
+export async function runTarget({ target, duration, connectionCounts, port, bytes, checksum, profileDir, appDir: givenAppDir, users = true, analysis = 'elsewhere' }) {
   const appDir = givenAppDir ?? (await appSnapshot());
-  const prepared = await prepareApp({ storage: target.storage, port, label: `api-${target.name}`, extraEnv: productEnv });
+  // analysis 'elsewhere' (the default): each applicant's resume is handed to another instance
+  // (ANALYSIS_DISPATCH=http to ANALYSIS_URL, as on Vercel), here a sink that counts the hand-offs;
+  // 'inline': analyzed in the server under test after each response, which its figures then include.
+  const sink = analysis === 'elsewhere' ? await startAnalysisSink() : null;
+  const analysisEnv = sink ? { ANALYSIS_URL: sink.url } : { ANALYSIS_DISPATCH: 'inline', ANALYSIS_URL: '' };
+  const prepared = await prepareApp({ storage: target.storage, port, label: `api-${target.name}`, extraEnv: { ...productEnv, ...analysisEnv } });
   const presignBody = presignBodyFor(bytes, checksum);
   let server;
   let inspector;
@@ -255,7 +263,7 @@ export async function runTarget({ target, duration, connectionCounts, port, byte
         },
       ],
     });
-    const result = { name: target.name, label: target.label, idleAfterStartMB, directUploads: [], users: [] };
+    const result = { name: target.name, label: target.label, analysis, idleAfterStartMB, directUploads: [], users: [] };
     await cannon(presignOptions(16, 3));
     await sleep(1000);
     result.idleAfterWarmupMB = rssMB(server.pid);
@@ -287,11 +295,17 @@ export async function runTarget({ target, duration, connectionCounts, port, byte
     const atEnd = await idleReading(server.pid);
     result.idleAtEndMB = atEnd.rssMB;
     result.idleAtEnd = atEnd;
+    if (sink) {
+      result.analysisHandOffs = sink.received();
+      const applicants = result.users.reduce((sum, run) => sum + run.total, 0);
+      log(`api ${target.name}: ${result.analysisHandOffs} analyses handed to ANALYSIS_URL for ${applicants} applicants measured (+ warm-up)`);
+    }
     return result;
   } finally {
     inspector?.close();
     await server?.stop();
     await prepared.cleanup();
+    await sink?.close();
   }
 }
 
@@ -371,8 +385,10 @@ export async function runApi({ duration = Number(process.env.BENCH_API_SECONDS ?
     }
   };
   const results = [];
+  // BENCH_API_ANALYSIS=inline: the resumes analyzed in the server under test (the default off Vercel).
+  const analysis = process.env.BENCH_API_ANALYSIS === 'inline' ? 'inline' : 'elsewhere';
   for (const target of targets) {
-    results.push(await attempt(target, () => runTarget({ target, duration, connectionCounts, port: target.port, bytes, checksum, profileDir })));
+    results.push(await attempt(target, () => runTarget({ target, duration, connectionCounts, port: target.port, bytes, checksum, profileDir, analysis })));
   }
   const cold = [];
   if (!profileDir) {

@@ -45,6 +45,8 @@ const schema = z
     CRON_SECRET: optionalString,
     // Where a resume attached by POST /api/users is analyzed (README, "After the upload").
     ANALYSIS_DISPATCH: z.enum(['inline', 'http']).optional(),
+    // With http: the analysis route to call, when it is not this app's own (APP_URL + /api/analysis).
+    ANALYSIS_URL: z.url().optional(),
     // Vercel sets it when Protection Bypass for Automation is on; sent with the call to /api/analysis.
     VERCEL_AUTOMATION_BYPASS_SECRET: optionalString,
     // Recruiter sign-in and client addresses (issue 9): see README, Configuration.
@@ -60,7 +62,7 @@ const schema = z
     TRUSTED_PROXY_HOPS: raw.TRUSTED_PROXY_HOPS ?? (raw.DYNO || raw.VERCEL || raw.NODE_ENV !== 'production' ? 1 : undefined),
     STORAGE_SERVICE: raw.STORAGE_SERVICE ?? (raw.S3_BUCKET ? 's3' : 'disk'),
     // On Vercel only the /api/analysis function ships PDF.js and the canvas (next.config.ts).
-    ANALYSIS_DISPATCH: raw.ANALYSIS_DISPATCH ?? (raw.VERCEL ? 'http' : 'inline'),
+    ANALYSIS_DISPATCH: raw.ANALYSIS_DISPATCH ?? (raw.VERCEL || raw.ANALYSIS_URL ? 'http' : 'inline'),
     ALLOWED_ORIGINS: (raw.ALLOWED_ORIGINS ?? raw.APP_URL ?? '')
       .split(',')
       .map((origin) => origin.trim())
@@ -87,6 +89,12 @@ const schema = z
     }
     if (env.APP_URL && !/^https?:$/.test(new URL(env.APP_URL).protocol)) {
       ctx.addIssue({ code: 'custom', path: ['APP_URL'], message: 'must be an http or https origin' });
+    }
+    if (env.ANALYSIS_URL && !/^https?:$/.test(new URL(env.ANALYSIS_URL).protocol)) {
+      ctx.addIssue({ code: 'custom', path: ['ANALYSIS_URL'], message: 'must be an http or https URL' });
+    }
+    if (env.ANALYSIS_URL && env.ANALYSIS_DISPATCH === 'inline') {
+      ctx.addIssue({ code: 'custom', path: ['ANALYSIS_URL'], message: 'is only used with ANALYSIS_DISPATCH=http (remove one of the two)' });
     }
   });
 

@@ -15,15 +15,17 @@ const requestTimeoutMs = 10_000;
  * (the analysis itself runs there, after that answer). Throws when the route cannot be reached or
  * answers anything else; the caller leaves the blob to the sweep then.
  *
- * The route is called at the public origin (APP_URL in production), like any client would. With
- * Vercel's Deployment Protection on that origin, VERCEL_AUTOMATION_BYPASS_SECRET lets the call
- * through; it is only ever sent to APP_URL, never to an origin taken from a request's Host.
+ * The route is called at the public origin (APP_URL in production), like any client would, or at
+ * ANALYSIS_URL: another instance of the app, sharing its database, bucket and BLOB_TOKEN_SECRET,
+ * that does the analyses so that this one's CPU stays on requests. With Vercel's Deployment
+ * Protection on APP_URL, VERCEL_AUTOMATION_BYPASS_SECRET lets the call through; it is only ever
+ * sent to APP_URL's origin, never to another one, nor to an origin taken from a request's Host.
  */
 export async function requestAnalysis(blobId: string): Promise<void> {
   const env = getEnv();
-  const url = new URL(analysisPath, publicOrigin());
+  const url = analysisUrl();
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  if (env.VERCEL_AUTOMATION_BYPASS_SECRET && env.APP_URL) {
+  if (env.VERCEL_AUTOMATION_BYPASS_SECRET && env.APP_URL && url.origin === new URL(env.APP_URL).origin) {
     headers['x-vercel-protection-bypass'] = env.VERCEL_AUTOMATION_BYPASS_SECRET;
   }
   const body: AnalysisRequest = { token: await signAnalysisToken(blobId) };
@@ -41,7 +43,7 @@ export async function requestAnalysis(blobId: string): Promise<void> {
   } catch (error) {
     const cause = (error as Error & { cause?: { code?: string } }).cause?.code;
     throw new Error(
-      `${analysisPath} could not be reached (${(error as Error).name}${cause ? ` ${cause}` : ''})`,
+      `${url.pathname} could not be reached (${(error as Error).name}${cause ? ` ${cause}` : ''})`,
     );
   }
   // Only the status matters; free the connection.
@@ -52,6 +54,12 @@ export async function requestAnalysis(blobId: string): Promise<void> {
       response.status === 401 || (response.status >= 300 && response.status < 400)
         ? ': Deployment Protection? Turn on Protection Bypass for Automation (README, Vercel)'
         : '';
-    throw new Error(`${analysisPath} answered ${response.status}${code ? ` ${code}` : ''}${hint}`);
+    throw new Error(`${url.pathname} answered ${response.status}${code ? ` ${code}` : ''}${hint}`);
   }
+}
+
+/** ANALYSIS_URL when set, else this app's own analysis route at its public origin. */
+export function analysisUrl(): URL {
+  const configured = getEnv().ANALYSIS_URL;
+  return configured ? new URL(configured) : new URL(analysisPath, publicOrigin());
 }

@@ -32,7 +32,7 @@ function setEnv(values: Record<string, string | undefined>) {
   resetEnv();
 }
 
-const touched = ['APP_URL', 'ANALYSIS_DISPATCH', 'VERCEL_AUTOMATION_BYPASS_SECRET', 'CRON_SECRET'];
+const touched = ['APP_URL', 'ANALYSIS_DISPATCH', 'ANALYSIS_URL', 'VERCEL_AUTOMATION_BYPASS_SECRET', 'CRON_SECRET'];
 afterEach(() => {
   setEnv(Object.fromEntries(touched.map((name) => [name, undefined])));
   vi.restoreAllMocks();
@@ -293,6 +293,22 @@ describe('POST /api/users hands the analysis over after its response', () => {
     });
     await finish();
     expect(analysisServer.seen[0]!.headers).not.toHaveProperty('x-vercel-protection-bypass');
+    await Promise.all(analysisServer.analyses);
+    await expectAnalyzed(blobId);
+  });
+
+  it('http with ANALYSIS_URL: calls that route, not APP_URL\'s, and sends the Vercel bypass only to APP_URL\'s origin', async () => {
+    analysisServer = await startAnalysisServer();
+    const { blobId, finish } = await submitApplication('elsewhere@example.com', {
+      APP_URL: 'http://127.0.0.1:9',
+      ANALYSIS_URL: `${analysisServer.origin}/api/analysis?from=web`,
+      VERCEL_AUTOMATION_BYPASS_SECRET: 'bypass-secret-for-tests',
+    });
+    await finish();
+    expect(analysisServer.seen).toHaveLength(1);
+    const [call] = analysisServer.seen;
+    expect(call).toMatchObject({ method: 'POST', url: '/api/analysis?from=web' });
+    expect(call!.headers).not.toHaveProperty('x-vercel-protection-bypass');
     await Promise.all(analysisServer.analyses);
     await expectAnalyzed(blobId);
   });

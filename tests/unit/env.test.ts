@@ -95,6 +95,16 @@ describe('where resumes are analyzed after attach (ANALYSIS_DISPATCH)', () => {
     expect(() => parseEnv({ ANALYSIS_DISPATCH: 'queue' })).toThrow(/ANALYSIS_DISPATCH/);
   });
 
+  it('ANALYSIS_URL: another instance\'s analysis route, which implies http and is refused with inline', () => {
+    const url = 'https://analysis.example.com/api/analysis';
+    expect(parseEnv({ ANALYSIS_URL: url })).toMatchObject({ ANALYSIS_DISPATCH: 'http', ANALYSIS_URL: url });
+    expect(parseEnv({ ANALYSIS_URL: url, ANALYSIS_DISPATCH: 'http' }).ANALYSIS_DISPATCH).toBe('http');
+    expect(() => parseEnv({ ANALYSIS_URL: url, ANALYSIS_DISPATCH: 'inline' })).toThrow(/ANALYSIS_URL: is only used with ANALYSIS_DISPATCH=http/);
+    expect(() => parseEnv({ ANALYSIS_URL: 'ftp://analysis.example.com/api/analysis' })).toThrow(/ANALYSIS_URL: must be an http or https URL/);
+    expect(() => parseEnv({ ANALYSIS_URL: 'analysis' })).toThrow(/ANALYSIS_URL/);
+    expect(parseEnv({ ANALYSIS_URL: '' }).ANALYSIS_DISPATCH).toBe('inline');
+  });
+
   it('refuses inline on Vercel in production: the worker, PDF.js and the canvas are not in that function', () => {
     expect(() => assertProductionReady(parseEnv(vercel))).not.toThrow();
     expect(() => assertProductionReady(parseEnv({ ...vercel, ANALYSIS_DISPATCH: 'inline' }))).toThrow(/ANALYSIS_DISPATCH=inline cannot work on Vercel/);

@@ -8,7 +8,8 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { formatUrl } from '@aws-sdk/core/util';
+import { getSignedUrl, S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
 import { checksumFromEtag } from './checksum';
 import { buildContentDisposition } from './content-disposition';
 import {
@@ -46,9 +47,31 @@ export function createS3Client(settings: S3Settings): S3Client {
   });
 }
 
+type RequestToSign = Parameters<S3RequestPresigner['presign']>[0];
+
+/**
+ * Where this bucket's objects live and how a URL for one is signed, learnt once from the SDK:
+ * `getSignedUrl` runs the client's whole middleware stack (endpoint rules, serializers) and builds
+ * a new presigner on every call, which was most of a presign's cost beyond the floor (bench api).
+ * One `getSignedUrl` for a probe key gives the object URL's origin and path prefix exactly as the
+ * SDK addresses this bucket (virtual-hosted or path style, custom endpoint, dotted names) and the
+ * signing region; every URL after that is the same request for another key, signed by one
+ * `S3RequestPresigner` (the SDK's SigV4 presigner). tests/unit/s3-presign.test.ts checks that the
+ * URLs are byte for byte those of `getSignedUrl`.
+ */
+interface ObjectUrlSigner {
+  presigner: S3RequestPresigner;
+  signingRegion: string;
+  base: { protocol: string; hostname: string; port?: number; pathPrefix: string };
+}
+
+// Our keys are base36 (lib/storage/keys.ts): a probe of that shape is addressed as every key is.
+const probeKey = 'probe0000000000000000000000';
+
 /** S3 and S3-compatible stores (R2, MinIO, Ceph RGW): the browser talks to the bucket directly. */
 export class S3StorageService implements StorageService {
   readonly name = 's3' as const;
+  private signer?: Promise<ObjectUrlSigner>;
 
   constructor(
     private readonly client: S3Client,
@@ -56,18 +79,18 @@ export class S3StorageService implements StorageService {
   ) {}
 
   async createDirectUpload(request: DirectUploadRequest): Promise<DirectUpload> {
-    const command = new PutObjectCommand({
-      Bucket: this.bucket,
-      Key: request.key,
-      ContentType: request.contentType,
-      ContentMD5: request.checksum,
-      ContentLength: request.byteSize,
-      IfNoneMatch: '*',
-    });
-    const url = await getSignedUrl(this.client, command, {
-      expiresIn: request.expiresIn,
-      signableHeaders: new Set(signedUploadHeaders),
-    });
+    const url = await this.presignObjectUrl(
+      'PUT',
+      request.key,
+      { 'x-id': 'PutObject' },
+      {
+        'content-type': request.contentType,
+        'content-md5': request.checksum,
+        'content-length': String(request.byteSize),
+        'if-none-match': '*',
+      },
+      { expiresIn: request.expiresIn, signableHeaders: new Set(signedUploadHeaders) },
+    );
     // Content-Length is signed too, but browsers set it themselves and refuse to let scripts do so.
     return {
       url,
@@ -116,14 +139,70 @@ export class S3StorageService implements StorageService {
   }
 
   async getDownloadUrl(key: string, options: DownloadOptions): Promise<string> {
-    const command = new GetObjectCommand({
-      Bucket: this.bucket,
-      Key: key,
-      ResponseContentType: options.contentType,
-      ResponseContentDisposition: buildContentDisposition(options.disposition, options.filename),
-      ResponseCacheControl: 'private, no-store',
+    return this.presignObjectUrl(
+      'GET',
+      key,
+      {
+        'response-cache-control': 'private, no-store',
+        'response-content-disposition': buildContentDisposition(options.disposition, options.filename),
+        'response-content-type': options.contentType,
+        'x-id': 'GetObject',
+      },
+      {},
+      { expiresIn: options.expiresIn },
+    );
+  }
+
+  /** A presigned URL for one object, as `getSignedUrl` makes it, without its per-call set-up. */
+  private async presignObjectUrl(
+    method: 'GET' | 'PUT',
+    key: string,
+    query: Record<string, string>,
+    headers: Record<string, string>,
+    options: { expiresIn: number; signableHeaders?: Set<string> },
+  ): Promise<string> {
+    const { presigner, signingRegion, base } = await this.objectUrlSigner();
+    const request: RequestToSign = {
+      method,
+      protocol: base.protocol,
+      hostname: base.hostname,
+      ...(base.port === undefined ? {} : { port: base.port }),
+      path: `${base.pathPrefix}${encodeKey(key)}`,
+      query,
+      headers,
+    };
+    return formatUrl(await presigner.presign(request, { ...options, signingRegion, signingService: 's3' }));
+  }
+
+  private objectUrlSigner(): Promise<ObjectUrlSigner> {
+    this.signer ??= this.learnObjectUrlSigner().catch((error: unknown) => {
+      this.signer = undefined;
+      throw error;
     });
-    return getSignedUrl(this.client, command, { expiresIn: options.expiresIn });
+    return this.signer;
+  }
+
+  private async learnObjectUrlSigner(): Promise<ObjectUrlSigner> {
+    const probe = new URL(await getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: probeKey }), { expiresIn: 60 }));
+    if (!probe.pathname.endsWith(`/${probeKey}`)) throw new Error(`Unexpected presigned URL shape for bucket ${this.bucket}`);
+    // X-Amz-Credential is <key id>/<date>/<region>/s3/aws4_request.
+    const signingRegion = probe.searchParams.get('X-Amz-Credential')?.split('/').at(-3);
+    if (!signingRegion) throw new Error('Presigned URL without a credential scope');
+    const presigner = new S3RequestPresigner({
+      ...this.client.config,
+      signingName: 's3',
+      region: async () => signingRegion,
+    });
+    return {
+      presigner,
+      signingRegion,
+      base: {
+        protocol: probe.protocol,
+        hostname: probe.hostname,
+        ...(probe.port ? { port: Number(probe.port) } : {}),
+        pathPrefix: probe.pathname.slice(0, -probeKey.length),
+      },
+    };
   }
 
   /** Network failures and 5xx answers become StorageUnavailableError (503 to our clients). */
@@ -153,4 +232,12 @@ function isNotFound(error: unknown): boolean {
     error instanceof S3ServiceException &&
     (error.name === 'NotFound' || error.name === 'NoSuchKey' || error.$metadata.httpStatusCode === 404)
   );
+}
+
+/** A key in an S3 path, as the SDK writes it: each segment URI-encoded, `/` kept. */
+function encodeKey(key: string): string {
+  return key
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join('/');
 }

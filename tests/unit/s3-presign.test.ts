@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseEnv } from '@/lib/env';
 import { storageOrigin } from '@/lib/security-headers';
-import { bucketUrl, type BucketLocation } from '@/lib/storage/bucket-url';
+import { bucketUrl, signedUploadHeaders, type BucketLocation } from '@/lib/storage/bucket-url';
+import { buildContentDisposition } from '@/lib/storage/content-disposition';
 import { createS3Client, S3StorageService } from '@/lib/storage/s3';
 
 const client = createS3Client({
@@ -81,5 +84,44 @@ describe('the bucket URL', () => {
     expect(presigned.href.startsWith(`${base}/`)).toBe(true);
     const env = parseEnv({ S3_BUCKET: location.bucket, AWS_REGION: location.region, S3_ENDPOINT: location.endpoint, S3_FORCE_PATH_STYLE: location.forcePathStyle ? 'true' : undefined });
     expect(storageOrigin(env)).toBe(presigned.origin);
+  });
+});
+
+describe('presigned URLs are those of the SDK\'s getSignedUrl, without its per-call set-up', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it.each<[string, BucketLocation]>([
+    ['AWS', { bucket: 'resumes', region: 'eu-west-1' }],
+    ['AWS, a bucket name with dots', { bucket: 'acme.resumes', region: 'us-west-2' }],
+    ['a path-style endpoint with a port', { bucket: 'resumes', endpoint: 'http://127.0.0.1:7480', forcePathStyle: true }],
+    ['a path-style endpoint under a path', { bucket: 'resumes', endpoint: 'https://storage.example/s3', forcePathStyle: true, region: 'auto' }],
+    ['a virtual-hosted endpoint', { bucket: 'resumes', endpoint: 'https://acct.r2.cloudflarestorage.com', region: 'auto' }],
+  ])('for %s: the upload PUT and the download GET, byte for byte', async (_case, location) => {
+    const client = createS3Client({ ...location, accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret/example+key' });
+    const service = new S3StorageService(client, location.bucket);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-26T12:34:56Z'));
+    const key = 'k3y0000000000000000000000000';
+
+    const ours = await service.createDirectUpload({ key, contentType: 'application/pdf', byteSize: 1234, checksum, expiresIn: 300 });
+    const put = new PutObjectCommand({ Bucket: location.bucket, Key: key, ContentType: 'application/pdf', ContentMD5: checksum, ContentLength: 1234, IfNoneMatch: '*' });
+    expect(ours.url).toBe(await getSignedUrl(client, put, { expiresIn: 300, signableHeaders: new Set(signedUploadHeaders) }));
+
+    for (const [objectKey, filename, contentType, disposition] of [
+      [key, 'Résumé – 履歴書 (1).pdf', 'application/pdf', 'inline'],
+      [`variants/${key}/preview`, "cv's page*1.webp", 'image/webp', 'attachment'],
+    ] as const) {
+      const link = await service.getDownloadUrl(objectKey, { filename, contentType, disposition, expiresIn: 120 });
+      const get = new GetObjectCommand({
+        Bucket: location.bucket,
+        Key: objectKey,
+        ResponseContentType: contentType,
+        ResponseContentDisposition: buildContentDisposition(disposition, filename),
+        ResponseCacheControl: 'private, no-store',
+      });
+      expect(link).toBe(await getSignedUrl(client, get, { expiresIn: 120 }));
+    }
   });
 });

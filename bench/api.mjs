@@ -10,11 +10,13 @@
 // test instead, whose figures then include it). Then cold starts (spawn of
 // `next start` → first 200 from POST /api/direct-uploads, 5 times) and, when .vercel/output exists,
 // the traced size of each Vercel function.
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { appSnapshot, ensureGateway, launchNext, prepareApp } from './lib/app.mjs';
-import { cpuSeconds, log, makePdfFile, median, memory, nativeMd5, resetPeak, sleep, workDir } from './lib/common.mjs';
+import { cpuSeconds, log, makePdfFile, median, memory, nativeMd5, repoDir, resetPeak, sleep, workDir } from './lib/common.mjs';
 import { startAnalysisSink } from './lib/analysis-sink.mjs';
 import { floorApp, floorRoute } from './lib/floor.mjs';
 import { summariseProfiles } from './lib/profile.mjs';
@@ -404,5 +406,16 @@ export async function runApi({ duration = Number(process.env.BENCH_API_SECONDS ?
           .map((name) => [name, summariseProfiles(path.join(profileDir, name))]),
       )
     : null;
-  return { gateway, duration, connectionCounts, objectBytes: bytes.length, floor, targets: results, coldStarts: cold, vercel: vercelFunctionSizes(), profile };
+  return { gateway, duration, connectionCounts, objectBytes: bytes.length, floor, targets: results, coldStarts: cold, vercel: vercelFunctionSizes(), profile, presignUrl: await presignUrlCost() };
+}
+
+/** CPU µs per presigned S3 URL: the SDK's getSignedUrl against the app's (bench/presign-url.ts). */
+async function presignUrlCost() {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'bench/presign-url.ts'], {
+    cwd: repoDir,
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  const result = JSON.parse(stdout.trim().split('\n').at(-1));
+  log(`api presigned S3 URL, CPU µs: PUT ${result.sdkPutUs.toFixed(0)} (getSignedUrl) vs ${result.oursPutUs.toFixed(0)} (ours); GET ${result.sdkGetUs.toFixed(0)} vs ${result.oursGetUs.toFixed(0)}`);
+  return result;
 }

@@ -167,6 +167,12 @@ function renderTable(all, names) {
           busy ? null : grown <= 1.1,
         );
       }
+      if (result.presignUrl) {
+        const presign = result.presignUrl;
+        for (const [method, sdk, ours] of [['PUT (upload)', presign.sdkPutUs, presign.oursPutUs], ['GET (download)', presign.sdkGetUs, presign.oursGetUs]]) {
+          add(`3. api presigned S3 URL, CPU µs per URL, one process, no network (${when})`, `${method}: SDK getSignedUrl / lib/storage/s3.ts (ratio)`, `${fmt(sdk, 0)} / ${fmt(ours, 0)} (${fmt(sdk / ours, 1)}x)`);
+        }
+      }
       for (const cold of result.coldStarts) {
         if (cold.name === 'floor') continue;
         if (cold.error) {

@@ -5,15 +5,16 @@ import { DiskStorageService } from './disk';
 import { createS3Client, S3StorageService, type S3Settings } from './s3';
 import type { StorageService } from './service';
 
-let s3Client: { settings: string; client: S3Client } | undefined;
+// One client per configuration (it holds the connection pool), and one service with it (it holds
+// the presigner it set up on first use).
+let s3Client: { settings: string; client: S3Client; service: S3StorageService } | undefined;
 
 /**
  * The configured storage service. The disk service's links point at this app, at the current
  * request's public origin (lib/request-context); S3 URLs point at the bucket.
  */
 export function getStorage(): StorageService {
-  const s3 = getS3Connection();
-  if (s3) return new S3StorageService(s3.client, s3.bucket);
+  if (getS3Connection()) return s3Client!.service;
   return new DiskStorageService(getEnv().STORAGE_ROOT);
 }
 
@@ -29,9 +30,11 @@ export function getS3Connection(): { client: S3Client; bucket: string } | null {
     accessKeyId: env.AWS_ACCESS_KEY_ID,
     secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
   };
-  // One client per configuration: it holds the connection pool.
   const fingerprint = JSON.stringify(settings);
-  if (s3Client?.settings !== fingerprint) s3Client = { settings: fingerprint, client: createS3Client(settings) };
+  if (s3Client?.settings !== fingerprint) {
+    const client = createS3Client(settings);
+    s3Client = { settings: fingerprint, client, service: new S3StorageService(client, settings.bucket) };
+  }
   return { client: s3Client.client, bucket: settings.bucket };
 }
 

@@ -1,7 +1,8 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseEnv } from '@/lib/env';
+import { parseEnv, resetEnv } from '@/lib/env';
+import { getStorage } from '@/lib/storage';
 import { storageOrigin } from '@/lib/security-headers';
 import { bucketUrl, signedUploadHeaders, type BucketLocation } from '@/lib/storage/bucket-url';
 import { buildContentDisposition } from '@/lib/storage/content-disposition';
@@ -123,5 +124,32 @@ describe('presigned URLs are those of the SDK\'s getSignedUrl, without its per-c
       });
       expect(link).toBe(await getSignedUrl(client, get, { expiresIn: 120 }));
     }
+  });
+});
+
+describe('the configured S3 service', () => {
+  const names = ['S3_BUCKET', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;
+  const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
+  afterEach(() => {
+    for (const name of names) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+    resetEnv();
+  });
+
+  it('is one instance per configuration, so that its presigner is set up once per process, not per request', async () => {
+    Object.assign(process.env, { S3_BUCKET: 'resumes', AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' });
+    resetEnv();
+    const first = getStorage();
+    expect(first).toBeInstanceOf(S3StorageService);
+    expect(getStorage()).toBe(first);
+    process.env.S3_BUCKET = 'other-resumes';
+    resetEnv();
+    const other = getStorage();
+    expect(other).not.toBe(first);
+    expect(new URL(await other.getDownloadUrl('k3y0000000000000000000000000', { filename: 'a.pdf', contentType: 'application/pdf', disposition: 'inline', expiresIn: 60 })).host).toBe(
+      'other-resumes.s3.eu-west-1.amazonaws.com',
+    );
   });
 });

@@ -70,6 +70,13 @@ async function measuredRun(server, options, profiling) {
 
 const rssMB = (pid) => memory(pid).rss / MiB;
 
+/** A full GC through the inspector, then the server's RSS and V8's figures. */
+async function gcReading(inspector, pid) {
+  const usage = await inspector.memoryAfterGc();
+  await sleep(1000);
+  return { rssMB: rssMB(pid), heapUsedMB: usage.heapUsed / MiB, heapTotalMB: usage.heapTotal / MiB, externalMB: usage.external / MiB };
+}
+
 // Long enough for V8's memory reducer to shrink the heap of an idle process.
 const idlePauseMs = 10_000;
 
@@ -269,6 +276,7 @@ export async function runTarget({ target, duration, connectionCounts, port, byte
     await cannon(presignOptions(16, 3));
     await sleep(1000);
     result.idleAfterWarmupMB = rssMB(server.pid);
+    if (inspector) result.afterWarmupGc = await gcReading(inspector, server.pid);
     for (const connections of connectionCounts) {
       const run = await measuredRun(server, presignOptions(connections, duration), profiling(`direct-uploads-c${connections}`));
       result.directUploads.push(run);
@@ -288,6 +296,12 @@ export async function runTarget({ target, duration, connectionCounts, port, byte
       exhausted = 0;
       const run = await measuredRun(server, usersOptions(connections, duration), profiling(`users-c${connections}`));
       run.requestsWithoutBlob = exhausted;
+      // --profile: what survives a full GC after each applicant run. The first run loads the
+      // route's code; growth from one run to the next, with the same requests, would be a leak.
+      if (inspector) {
+        run.afterGc = await gcReading(inspector, server.pid);
+        log(`api ${target.name} users c=${connections}: after a full GC: heap used ${run.afterGc.heapUsedMB.toFixed(1)} MB, RSS ${run.afterGc.rssMB.toFixed(0)} MB`);
+      }
       result.users.push(run);
       log(
         `api ${target.name} users c=${connections}: ${run.requestsPerSecond.toFixed(0)} req/s, ${run.cpuMsPerRequest.toFixed(2)} CPU ms/request ` +
@@ -297,6 +311,16 @@ export async function runTarget({ target, duration, connectionCounts, port, byte
     const atEnd = await idleReading(server.pid);
     result.idleAtEndMB = atEnd.rssMB;
     result.idleAtEnd = atEnd;
+    if (inspector) {
+      // --profile only (the inspector is attached): what survives a full GC, after the warm-up and
+      // after every run: retained memory that grows is a leak; garbage and free heap are not.
+      result.afterGc = await gcReading(inspector, server.pid);
+      const [before, after] = [result.afterWarmupGc, result.afterGc];
+      log(
+        `api ${target.name}: after a full GC, warm-up → end: RSS ${before.rssMB.toFixed(0)} → ${after.rssMB.toFixed(0)} MB, ` +
+          `heap used ${before.heapUsedMB.toFixed(1)} → ${after.heapUsedMB.toFixed(1)} MB, external ${before.externalMB.toFixed(1)} → ${after.externalMB.toFixed(1)} MB`,
+      );
+    }
     if (sink) {
       result.analysisHandOffs = sink.received();
       const applicants = result.users.reduce((sum, run) => sum + run.total, 0);

@@ -55,6 +55,15 @@ export async function connectInspector(output) {
       }
       return result;
     },
+    /**
+     * A full garbage collection in the server, then its memory (`process.memoryUsage()`): what an
+     * idle RSS reading holds that is garbage V8 had not collected yet, and what is retained.
+     */
+    async memoryAfterGc() {
+      await send('HeapProfiler.collectGarbage');
+      const { result } = await send('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true });
+      return JSON.parse(result.value);
+    },
     close: () => socket.close(),
   };
 }

@@ -29,6 +29,10 @@ export async function requestAnalysis(blobId: string): Promise<void> {
     headers['x-vercel-protection-bypass'] = env.VERCEL_AUTOMATION_BYPASS_SECRET;
   }
   const body: AnalysisRequest = { token: await signAnalysisToken(blobId) };
+  // Not AbortSignal.timeout(): its timer would keep this request's objects alive for the whole
+  // 10 s after the answer came (~80 MB of heap at 300 applicants/s, bench api). Cleared on answer.
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new DOMException(`no answer in ${requestTimeoutMs} ms`, 'TimeoutError')), requestTimeoutMs);
   let response: Response;
   try {
     response = await fetch(url, {
@@ -38,13 +42,15 @@ export async function requestAnalysis(blobId: string): Promise<void> {
       // A redirect here is a login page (Deployment Protection) or a misconfigured APP_URL: never
       // follow it with the token.
       redirect: 'manual',
-      signal: AbortSignal.timeout(requestTimeoutMs),
+      signal: timeout.signal,
     });
   } catch (error) {
     const cause = (error as Error & { cause?: { code?: string } }).cause?.code;
     throw new Error(
       `${url.pathname} could not be reached (${(error as Error).name}${cause ? ` ${cause}` : ''})`,
     );
+  } finally {
+    clearTimeout(timer);
   }
   // Only the status matters; free the connection.
   await response.body?.cancel().catch(() => undefined);

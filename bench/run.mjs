@@ -237,6 +237,16 @@ function renderTable(all, names) {
   if (profiled && names.includes('api')) {
     const when = all['api-profiled'].machine.date.slice(0, 16).replace('T', ' ');
     const list = (entries) => entries.slice(0, 8).map((entry) => `${entry.name} ${entry.percent} %`).join('; ');
+    // Heap after a full GC (the inspector's): flat from one applicant run to the next means no leak.
+    for (const target of all['api-profiled'].result.targets ?? []) {
+      if (!target.afterGc || !target.afterWarmupGc) continue;
+      const perRun = target.users.filter((run) => run.afterGc).map((run) => fmt(run.afterGc.heapUsedMB, 1));
+      add(
+        `3. api ${target.label} memory after a full GC (--profile, ${when})`,
+        'heap used MB: after warm-up / right after each applicant run / at end; RSS MB after warm-up / at end',
+        `${fmt(target.afterWarmupGc.heapUsedMB, 1)} / ${perRun.join(', ')} / ${fmt(target.afterGc.heapUsedMB, 1)}; ${fmt(target.afterWarmupGc.rssMB, 0)} / ${fmt(target.afterGc.rssMB, 0)}`,
+      );
+    }
     for (const [server, endpoints] of Object.entries(profiled)) {
       for (const [endpoint, summary] of Object.entries(endpoints ?? {})) {
         if (!summary?.byModule) continue;

@@ -65,7 +65,7 @@ export async function requestAnalysis(blobId: string): Promise<void> {
 }
 
 /** ANALYSIS_URL when set, else this app's own analysis route at its public origin. */
-export function analysisUrl(): URL {
+function analysisUrl(): URL {
   const configured = getEnv().ANALYSIS_URL;
   return configured ? new URL(configured) : new URL(analysisPath, publicOrigin());
 }

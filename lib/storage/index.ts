@@ -7,19 +7,29 @@ import type { StorageService } from './service';
 
 // One client per configuration (it holds the connection pool), and one service with it (it holds
 // the presigner it set up on first use).
-let s3Client: { settings: string; client: S3Client; service: S3StorageService } | undefined;
+interface S3Configured {
+  settings: string;
+  bucket: string;
+  client: S3Client;
+  service: S3StorageService;
+}
+let s3Client: S3Configured | undefined;
 
 /**
  * The configured storage service. The disk service's links point at this app, at the current
  * request's public origin (lib/request-context); S3 URLs point at the bucket.
  */
 export function getStorage(): StorageService {
-  if (getS3Connection()) return s3Client!.service;
-  return new DiskStorageService(getEnv().STORAGE_ROOT);
+  return configuredS3()?.service ?? new DiskStorageService(getEnv().STORAGE_ROOT);
 }
 
 /** The S3 client and bucket when the S3 service is configured, else null. */
 export function getS3Connection(): { client: S3Client; bucket: string } | null {
+  const s3 = configuredS3();
+  return s3 ? { client: s3.client, bucket: s3.bucket } : null;
+}
+
+function configuredS3(): S3Configured | null {
   const env = getEnv();
   if (env.STORAGE_SERVICE !== 's3') return null;
   const settings: S3Settings = {
@@ -33,9 +43,9 @@ export function getS3Connection(): { client: S3Client; bucket: string } | null {
   const fingerprint = JSON.stringify(settings);
   if (s3Client?.settings !== fingerprint) {
     const client = createS3Client(settings);
-    s3Client = { settings: fingerprint, client, service: new S3StorageService(client, settings.bucket) };
+    s3Client = { settings: fingerprint, bucket: settings.bucket, client, service: new S3StorageService(client, settings.bucket) };
   }
-  return { client: s3Client.client, bucket: settings.bucket };
+  return s3Client;
 }
 
 /** The disk service, for its own upload and download routes; 404 when another service is configured. */

@@ -27,7 +27,7 @@ import {
   makeTruncatedPdf,
 } from '../fixtures/pdf-documents';
 import { applyWithResume, createUser, fileRequest, getObject, origin, presign, putObject } from '../support/api';
-import { analysisJobsOf, isAnalyzed, runQueuedJobs } from '../support/jobs';
+import { analysisJobsOf, runQueuedJobs } from '../support/jobs';
 import { countRows, listStoredFiles } from '../support/state';
 
 const password = 'correct horse battery staple';

@@ -1,9 +1,6 @@
-import { and, eq } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
 import { getBoss } from '@/lib/jobs/boss';
 import { workJobs, type WorkResult } from '@/lib/jobs/work-jobs';
 import { analyzeResumeJob } from '@/lib/jobs/analyze-resume';
-import { blobs } from '@/db/schema';
 
 /** Works every job queued now (and what they queue), as a worker would, and says how it went. */
 export function runQueuedJobs(): Promise<WorkResult> {
@@ -14,11 +11,4 @@ export function runQueuedJobs(): Promise<WorkResult> {
 export async function analysisJobsOf(blobId: string) {
   const boss = await getBoss();
   return boss.findJobs<{ blobId: string }>(analyzeResumeJob.name, { key: blobId });
-}
-
-/** Whether the blob has been analyzed (either way). */
-export async function isAnalyzed(blobId: string): Promise<boolean> {
-  const db = await getDb();
-  const [row] = await db.select({ analyzedAt: blobs.analyzedAt }).from(blobs).where(and(eq(blobs.id, blobId)));
-  return Boolean(row?.analyzedAt);
 }

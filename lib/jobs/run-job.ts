@@ -1,6 +1,7 @@
 import 'server-only';
 import type { JobWithMetadata } from 'pg-boss';
 import { findPgError } from '@/db/client';
+import { getEnv } from '@/lib/env';
 import { RetryableJobError, type JobDefinition } from './define-job';
 
 export type JobRun = { ok: true } | { ok: false; error: Error };
@@ -51,7 +52,7 @@ export function lastFailureOf(output: unknown): string {
 }
 
 export function logJob(level: 'info' | 'warn' | 'error', name: string, job: { id: string; retryCount: number }, fields: Record<string, unknown>): void {
-  if (process.env.NODE_ENV === 'test') return;
+  if (getEnv().NODE_ENV === 'test') return;
   const line = { time: new Date().toISOString(), level, event: 'job', queue: name, job_id: job.id, attempt: job.retryCount + 1, ...fields };
   console[level === 'info' ? 'log' : level](JSON.stringify(line));
 }

@@ -9,7 +9,7 @@ import { giveUp } from './worker';
 export interface WorkResult {
   completed: number;
   failed: number;
-  /** Jobs still ready to run when the budget ran out (0 when the queues were emptied). */
+  /** Jobs still waiting (ready, or due later) when the budget ran out; false when it did not. */
   left: boolean;
 }
 

@@ -17,7 +17,8 @@ const noStore = { 'Cache-Control': 'no-store' };
 export const POST = route(async (request) => {
   await acceptJobsRequest(request, 'app');
   after(async () => {
-    await workJobs({ budgetMs });
+    // Whatever stopped this run (the database down) leaves the jobs for the next kick or the cron.
+    await workJobs({ budgetMs }).catch((error: unknown) => console.error(`jobs: the queue could not be worked (${(error as Error).name})`));
   });
   return Response.json({ status: 'accepted' }, { status: 202, headers: noStore });
 });

@@ -30,5 +30,4 @@ export const analyzeResumeJob = defineJob({
   // One PDF analysis at a time per process: the memory ceiling watches the whole process.
   concurrency: 1,
   policy: 'stately',
-  needsPdfRenderer: true,
 });

@@ -41,8 +41,6 @@ export interface JobDefinition<Payload> {
    * second send for the same thing is dropped and two workers never run the same one at once.
    */
   policy: 'standard' | 'stately';
-  /** Only the Vercel function that ships PDF.js and the canvas can run it (next.config.ts). */
-  needsPdfRenderer?: boolean;
 }
 
 export function defineJob<Payload>(definition: JobDefinition<Payload>): JobDefinition<Payload> {

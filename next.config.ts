@@ -20,11 +20,11 @@ const nextConfig: NextConfig = {
   // PGlite loads its WebAssembly and data files from its own package folder at run time.
   serverExternalPackages: ['@electric-sql/pglite'],
   // Resume analysis runs a plain worker script outside the bundle (lib/analysis/pdf-worker.mjs),
-  // which loads PDF.js and the canvas at run time: deployments must ship them with the route that
-  // analyzes. Only that one: on Vercel, POST /api/users hands analysis to it (ANALYSIS_DISPATCH=http),
-  // so that every other function stays a few MB instead of 45.
+  // which loads PDF.js and the canvas at run time: deployments must ship them with what works the
+  // job queue. On Vercel that is the jobs route alone (kicked after each send, and by the cron), so
+  // that every other function stays a few MB instead of 45.
   outputFileTracingIncludes: {
-    '/api/analysis': analysisFiles,
+    '/api/jobs': analysisFiles,
   },
   poweredByHeader: false,
   experimental: {

@@ -3,7 +3,7 @@
 // what Vercel would upload for it. Routes that share one function (symlinks) are counted once.
 // Exits non-zero when a Node.js function is not on the runtime that package.json's engines names,
 // or is over Vercel's 250 MB limit, since either would break a deploy; or when a function other than
-// the analysis route's carries PDF.js and the canvas (40 MB each time).
+// the jobs route's carries PDF.js and the canvas (40 MB each time).
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -59,10 +59,10 @@ for (const [target, fn] of byTarget) {
   rows.push({ routes: fn.routes.sort(), runtime, files: sizes.size, bytes, sizes });
 }
 
-// PDF.js and the canvas (40 MB) belong to the analysis function alone (next.config.ts). Vercel puts
+// PDF.js and the canvas (40 MB) belong to the jobs function alone (it runs the analyses) (next.config.ts). Vercel puts
 // routes with the same settings (maxDuration, memory...) into one function, files included: a route
-// that joined the analysis route's function would carry them too.
-const analysisRoute = 'api/analysis';
+// that joined the jobs route's function would carry them too.
+const analysisRoute = 'api/jobs';
 for (const row of rows) {
   const heavy = [...row.sizes.keys()].some((file) => /node_modules\/(pdfjs-dist|@napi-rs\/canvas)/.test(file));
   const others = row.routes.filter((route) => route !== analysisRoute && route !== `${analysisRoute}.rsc`);

@@ -6,8 +6,8 @@
 // during the 64-connection run. The product runs POST /api/direct-uploads, then (with the blobs it
 // handed out uploaded) POST /api/users, on disk + PGlite, disk + Postgres and S3 + Postgres, with
 // the default rate limits on and every request from its own address; each applicant's resume is
-// handed to ANALYSIS_URL, as on Vercel (BENCH_API_ANALYSIS=inline analyzes it in the server under
-// test instead, whose figures then include it). Then cold starts (spawn of
+// analysis job is queued for a worker that is not the server under test (JOBS_IN_PROCESS=false;
+// BENCH_API_ANALYSIS=inline runs the in-process worker instead, whose figures then include it). Then cold starts (spawn of
 // `next start` → first 200 from POST /api/direct-uploads, 5 times) and, when .vercel/output exists,
 // the traced size of each Vercel function.
 import { execFile } from 'node:child_process';
@@ -17,7 +17,6 @@ import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { appSnapshot, ensureGateway, launchNext, prepareApp } from './lib/app.mjs';
 import { cpuSeconds, log, makePdfFile, median, memory, nativeMd5, repoDir, resetPeak, sleep, workDir } from './lib/common.mjs';
-import { startAnalysisSink } from './lib/analysis-sink.mjs';
 import { floorApp, floorRoute } from './lib/floor.mjs';
 import { summariseProfiles } from './lib/profile.mjs';
 import { connectInspector, inspectArgs } from './lib/inspector.mjs';
@@ -205,11 +204,10 @@ async function floorColdStarts({ port, reps }) {
  */
 export async function runTarget({ target, duration, connectionCounts, port, bytes, checksum, profileDir, appDir: givenAppDir, users = true, analysis = 'elsewhere' }) {
   const appDir = givenAppDir ?? (await appSnapshot());
-  // analysis 'elsewhere' (the default): each applicant's resume is handed to another instance
-  // (ANALYSIS_DISPATCH=http to ANALYSIS_URL, as on Vercel), here a sink that counts the hand-offs;
+  // analysis 'elsewhere' (the default): each applicant's analysis job is queued for a worker that
+  // is not this server (JOBS_IN_PROCESS=false, as with Heroku's worker dyno or Vercel's jobs route);
   // 'inline': analyzed in the server under test after each response, which its figures then include.
-  const sink = analysis === 'elsewhere' ? await startAnalysisSink() : null;
-  const analysisEnv = sink ? { ANALYSIS_URL: sink.url } : { ANALYSIS_DISPATCH: 'inline', ANALYSIS_URL: '' };
+  const analysisEnv = { JOBS_IN_PROCESS: analysis === 'elsewhere' ? 'false' : 'true' };
   const prepared = await prepareApp({ storage: target.storage, port, label: `api-${target.name}`, extraEnv: { ...productEnv, ...analysisEnv } });
   const presignBody = presignBodyFor(bytes, checksum);
   let server;
@@ -321,17 +319,11 @@ export async function runTarget({ target, duration, connectionCounts, port, byte
           `heap used ${before.heapUsedMB.toFixed(1)} → ${after.heapUsedMB.toFixed(1)} MB, external ${before.externalMB.toFixed(1)} → ${after.externalMB.toFixed(1)} MB`,
       );
     }
-    if (sink) {
-      result.analysisHandOffs = sink.received();
-      const applicants = result.users.reduce((sum, run) => sum + run.total, 0);
-      log(`api ${target.name}: ${result.analysisHandOffs} analyses handed to ANALYSIS_URL for ${applicants} applicants measured (+ warm-up)`);
-    }
     return result;
   } finally {
     inspector?.close();
     await server?.stop();
     await prepared.cleanup();
-    await sink?.close();
   }
 }
 

@@ -136,9 +136,9 @@ function renderTable(all, names) {
           add(`3. api ${target.label} (${when})`, 'failed', target.error.split('\n')[0]);
           continue;
         }
-        // Where the applicants' resumes were analyzed: handed to ANALYSIS_URL (the request's own cost,
+        // Where the applicants' resumes were analyzed: queued for a worker elsewhere (the request's own cost,
         // as on Vercel), or in the server under test after each response (its figures include it).
-        const analysisNote = target.analysis === 'inline' ? ', resumes analyzed in this server' : target.analysis ? ', analysis handed to ANALYSIS_URL' : '';
+        const analysisNote = target.analysis === 'inline' ? ', resumes analyzed in this server' : target.analysis ? ', analysis queued for another worker' : '';
         for (const [endpoint, runs, limit] of [['POST /api/direct-uploads', target.directUploads, 1.3], ['POST /api/users', target.users, 2]]) {
           const label = `3. api ${target.label} ${endpoint}${endpoint === 'POST /api/users' ? analysisNote : ''} (${when})`;
           for (const run of runs) {
@@ -146,9 +146,6 @@ function renderTable(all, names) {
             const multiple = floorRun ? run.cpuMsPerRequest / floorRun.cpuMsPerRequest : NaN;
             add(label, `c=${run.connections}: requests/s; p50 / p99 ms; errors`, `${fmt(run.requestsPerSecond, 0)}; ${run.p50} / ${run.p99}; ${run.errors}`, '0 errors', run.errors === 0);
             add(label, `c=${run.connections}: server CPU ms/request (× floor)`, `${fmt(run.cpuMsPerRequest, 2)} (${fmt(multiple, 2)}x)`, `<= ${limit}x floor`, Number.isFinite(multiple) ? multiple <= limit : null);
-            if (endpoint === 'POST /api/users' && target.analysisHandOffs !== undefined && run === runs.at(-1)) {
-              add(label, 'analysis requests received at ANALYSIS_URL / applicants created (all runs, warm-up included)', `${target.analysisHandOffs} / ${runs.reduce((sum, each) => sum + each.total, 0)}+`);
-            }
             if (run.workerCpuMsPerRequest >= 0.05) {
               add(label, `c=${run.connections}: + worker threads (resume analysis after attach), CPU ms/request`, fmt(run.workerCpuMsPerRequest, 2));
             }
@@ -187,8 +184,8 @@ function renderTable(all, names) {
         for (const fn of result.vercel.functions) {
           if (fn.runtime === 'edge') continue;
           const packages = fn.largestPackages.map((entry) => `${entry.name} ${fmt(entry.bytes / 1e6, 1)}`).join(', ');
-          // Only the analysis function ships PDF.js and the canvas (40 MB of native code and fonts).
-          const limitMB = fn.routes.includes('api/analysis') ? 50 : 8;
+          // Only the jobs function ships PDF.js and the canvas (40 MB of native code and fonts).
+          const limitMB = fn.routes.includes('api/jobs') ? 50 : 8;
           add(`3. api Vercel function size (vercel build of ${result.vercel.builtAt.slice(0, 16).replace('T', ' ')})`, `${fn.routes[0]}${fn.routes.length > 1 ? ` (+${fn.routes.length - 1} routes)` : ''} MB traced (largest: ${packages})`, fmt(fn.bytes / 1e6, 2), `<= ${limitMB} MB`, fn.bytes <= limitMB * 1e6);
         }
       }

@@ -11,6 +11,13 @@ import * as schema from './schema';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
+/** What the job queue's PGlite adapter needs of an embedded database (pg-boss's PGliteLike). */
+export interface PGliteClient {
+  query<T = unknown>(query: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  exec(query: string): Promise<Array<{ rows: unknown[] }>>;
+  listen?(channel: string, callback: (payload: string) => void): Promise<() => Promise<void>>;
+}
+
 /**
  * What opening a database needs, as plain values: `db/` reads no environment itself (lib/env.ts
  * does, and lib/db.ts passes its values here), so dependencies point one way, lib → db.
@@ -26,6 +33,8 @@ export interface DatabaseConfig {
 export interface DatabaseHandle {
   db: Database;
   kind: 'postgres' | 'pglite';
+  /** The embedded database itself (PGlite only): the job queue runs on its one connection. */
+  pglite?: PGliteClient;
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
@@ -88,6 +97,7 @@ export async function openDatabase(env: DatabaseConfig): Promise<DatabaseHandle>
   const handle: DatabaseHandle = {
     db,
     kind: 'pglite',
+    pglite: client,
     migrate: () => migratePglite(db, { migrationsFolder }),
     close: () => client.close(),
   };

@@ -37,8 +37,8 @@ export const blobs = pgTable(
     // When the purge found the object in storage; null: not looked for, or not there yet.
     objectSeenAt: timestamp('object_seen_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    // Analysis, after attach (lib/analysis). `analyzed_at` is set when it ended, either way;
-    // `analysis_error` says why it failed. Still null: not analyzed yet (the sweep's work).
+    // Analysis, after attach (lib/analysis, run by the analyze-resume job). `analyzed_at` is set when
+    // it ended, either way; `analysis_error` says why it failed. Still null: its job is queued or running.
     pageCount: integer('page_count'),
     pdfMetadata: jsonb('pdf_metadata').$type<PdfMetadata>(),
     extractedText: text('extracted_text'),
@@ -48,16 +48,11 @@ export const blobs = pgTable(
     analyzedAt: timestamp('analyzed_at', { withTimezone: true }),
     analysisError: text('analysis_error'),
     analysisErrorMessage: text('analysis_error_message'),
-    // A lease: whoever set it is analyzing the blob; an old one is from a process that died.
-    analysisClaimedAt: timestamp('analysis_claimed_at', { withTimezone: true }),
   },
   (table) => [
     index('blobs_state_created_at_idx').on(table.state, table.createdAt),
     index('blobs_pending_client_address_idx').on(table.clientAddress).where(sql`${table.state} = 'pending'`),
     index('blobs_search_vector_idx').using('gin', table.searchVector),
-    index('blobs_unanalyzed_idx')
-      .on(table.createdAt)
-      .where(sql`${table.state} = 'attached' and ${table.analyzedAt} is null`),
   ],
 );
 
@@ -116,6 +111,17 @@ export const attachments = pgTable(
   },
   (table) => [uniqueIndex('attachments_record_name_idx').on(table.recordType, table.recordId, table.name)],
 );
+
+/**
+ * Resumes attached before analysis ran as a job, filled by the migration that introduced the job
+ * queue and emptied, once, by the first process that starts the queue: it sends their analysis jobs
+ * in the transaction that deletes these rows (lib/jobs/backfill-analysis.ts).
+ */
+export const analysisBackfill = pgTable('analysis_backfill', {
+  blobId: uuid('blob_id')
+    .primaryKey()
+    .references(() => blobs.id, { onDelete: 'cascade' }),
+});
 
 /** Fixed-window request counters, in the database so that every app instance shares them. */
 export const rateLimits = pgTable('rate_limits', {

@@ -7,7 +7,6 @@ const optionalString = z.string().trim().optional();
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
-  .optional()
   .transform((value) => value === 'true' || value === '1');
 
 const seconds = (fallback: number) => z.coerce.number().int().min(1).max(7 * 24 * 3600).default(fallback);
@@ -27,7 +26,7 @@ const schema = z
     AWS_ACCESS_KEY_ID: optionalString,
     AWS_SECRET_ACCESS_KEY: optionalString,
     S3_ENDPOINT: z.url().optional(),
-    S3_FORCE_PATH_STYLE: booleanFlag,
+    S3_FORCE_PATH_STYLE: booleanFlag.default(false),
     BLOB_TOKEN_SECRET: optionalString,
     BLOB_TOKEN_EXPIRES_IN: seconds(3600),
     RATE_LIMIT_WINDOW_SECONDS: seconds(600),
@@ -43,11 +42,13 @@ const schema = z
     UPLOAD_URL_EXPIRES_IN: seconds(300),
     DOWNLOAD_URL_EXPIRES_IN: seconds(300),
     CRON_SECRET: optionalString,
-    // Where a resume attached by POST /api/users is analyzed (README, "After the upload").
-    ANALYSIS_DISPATCH: z.enum(['inline', 'http']).optional(),
-    // With http: the analysis route to call, when it is not this app's own (APP_URL + /api/analysis).
-    ANALYSIS_URL: z.url().optional(),
-    // Vercel sets it when Protection Bypass for Automation is on; sent with the call to /api/analysis.
+    // The longest one resume's analysis may take before it is stopped (and retried).
+    ANALYSIS_TIMEOUT_MS: z.coerce.number().int().min(1).max(50_000).default(20_000),
+    // Jobs (README, "Background jobs"): a worker in the web process, the default but on Vercel.
+    JOBS_IN_PROCESS: booleanFlag.optional(),
+    // Ask the app's own jobs route to work the queue after each send: the default on Vercel.
+    JOBS_KICK: booleanFlag.optional(),
+    // Vercel sets it when Protection Bypass for Automation is on; sent with the call to /api/jobs.
     VERCEL_AUTOMATION_BYPASS_SECRET: optionalString,
     // Recruiter sign-in and client addresses (issue 9): see README, Configuration.
     ADMIN_PASSWORD: optionalString,
@@ -61,8 +62,10 @@ const schema = z
     // Heroku's router and Vercel's edge are one proxy each; elsewhere production must say.
     TRUSTED_PROXY_HOPS: raw.TRUSTED_PROXY_HOPS ?? (raw.DYNO || raw.VERCEL || raw.NODE_ENV !== 'production' ? 1 : undefined),
     STORAGE_SERVICE: raw.STORAGE_SERVICE ?? (raw.S3_BUCKET ? 's3' : 'disk'),
-    // On Vercel only the /api/analysis function ships PDF.js and the canvas (next.config.ts).
-    ANALYSIS_DISPATCH: raw.ANALYSIS_DISPATCH ?? (raw.VERCEL || raw.ANALYSIS_URL ? 'http' : 'inline'),
+    // On Vercel no process outlives a request: the jobs function works the queue when kicked, and
+    // only it ships PDF.js and the canvas (next.config.ts).
+    JOBS_IN_PROCESS: raw.JOBS_IN_PROCESS ?? !raw.VERCEL,
+    JOBS_KICK: raw.JOBS_KICK ?? Boolean(raw.VERCEL),
     ALLOWED_ORIGINS: (raw.ALLOWED_ORIGINS ?? raw.APP_URL ?? '')
       .split(',')
       .map((origin) => origin.trim())
@@ -90,11 +93,8 @@ const schema = z
     if (env.APP_URL && !/^https?:$/.test(new URL(env.APP_URL).protocol)) {
       ctx.addIssue({ code: 'custom', path: ['APP_URL'], message: 'must be an http or https origin' });
     }
-    if (env.ANALYSIS_URL && !/^https?:$/.test(new URL(env.ANALYSIS_URL).protocol)) {
-      ctx.addIssue({ code: 'custom', path: ['ANALYSIS_URL'], message: 'must be an http or https URL' });
-    }
-    if (env.ANALYSIS_URL && env.ANALYSIS_DISPATCH === 'inline') {
-      ctx.addIssue({ code: 'custom', path: ['ANALYSIS_URL'], message: 'is only used with ANALYSIS_DISPATCH=http (remove one of the two)' });
+    if (env.JOBS_KICK && !env.APP_URL) {
+      ctx.addIssue({ code: 'custom', path: ['JOBS_KICK'], message: 'needs APP_URL: the jobs route is called there, never at an origin from a request' });
     }
   });
 
@@ -149,8 +149,8 @@ export function assertProductionReady(env: Env): void {
   if (env.VERCEL) {
     if (!env.DATABASE_URL) problems.push('DATABASE_URL is required on Vercel: PGlite keeps its data on a disk that does not survive.');
     if (env.STORAGE_SERVICE === 'disk') problems.push('The disk storage service cannot run on Vercel: set S3_BUCKET and the AWS_* variables.');
-    if (env.ANALYSIS_DISPATCH === 'inline') {
-      problems.push('ANALYSIS_DISPATCH=inline cannot work on Vercel: only the /api/analysis function ships PDF.js and the canvas; remove the variable (http is the default there).');
+    if (env.JOBS_IN_PROCESS) {
+      problems.push('JOBS_IN_PROCESS=true cannot work on Vercel: no process outlives a request there; remove the variable (the jobs route works the queue).');
     }
   }
   if (problems.length > 0) throw new ConfigurationError(`Refusing to start:\n- ${problems.join('\n- ')}`);

@@ -7,6 +7,7 @@ import { getEnv } from '@/lib/env';
 import { assertOperatorSecret } from '@/lib/http/operator-auth';
 import { getS3Connection } from '@/lib/storage';
 import { checkStorage, type CheckResult } from '@/lib/storage/doctor';
+import { getJobsStatus, type QueueStatus } from '@/lib/jobs/status';
 
 interface Probe {
   ok: boolean;
@@ -56,10 +57,18 @@ export async function checkHealth(authorization: string | null) {
   return { ok, body: { status: ok ? 'ok' : 'unavailable', checks } };
 }
 
-/** The storage doctor over HTTP. It writes a probe object, so it takes the operator's secret. */
-export async function checkHealthDeep(authorization: string | null): Promise<{ ok: boolean; checks: CheckResult[] }> {
+/**
+ * The storage doctor over HTTP, and the job queues (their lag: how long the oldest ready job has
+ * waited). It writes a probe object, so it takes the operator's secret.
+ */
+export async function checkHealthDeep(
+  authorization: string | null,
+): Promise<{ ok: boolean; checks: CheckResult[]; jobs: QueueStatus[] | { error: string } }> {
   const env = getEnv();
   assertOperatorSecret(authorization, [env.CRON_SECRET], 'CRON_SECRET');
-  const checks = await checkStorage(env);
-  return { ok: checks.every((check) => check.status !== 'fail'), checks };
+  const [checks, jobs] = await Promise.all([
+    checkStorage(env),
+    getJobsStatus().catch((error: unknown) => ({ error: (error as Error).name })),
+  ]);
+  return { ok: checks.every((check) => check.status !== 'fail') && !('error' in jobs), checks, jobs };
 }

@@ -5,7 +5,7 @@ import { getSigningCryptoKey } from '@/lib/signing-key';
 const issuer = 'resume-drop';
 const audience = 'resume-drop';
 
-export type TokenPurpose = 'blob_id' | 'disk_upload' | 'disk_download' | 'admin_session' | 'applicant_view' | 'analysis_request';
+export type TokenPurpose = 'blob_id' | 'disk_upload' | 'disk_download' | 'admin_session' | 'applicant_view' | 'jobs_kick';
 
 export type TokenFailure = 'expired' | 'invalid';
 

@@ -1,10 +1,12 @@
 import 'server-only';
 import { getDb } from '@/lib/db';
 import { assertProductionReady, ConfigurationError, getEnv, type Env } from '@/lib/env';
+import { startInProcessWorkerSoon } from '@/lib/jobs/in-process';
 
 /**
  * Runs once per server start: refuse a configuration that cannot work in production, and open the
- * database now so that the first applicant does not wait for PGlite to start (~5 s on 2 cores).
+ * database now so that the first applicant does not wait for PGlite to start (~5 s on 2 cores), and
+ * start the in-process job worker once the server is answering.
  */
 export async function startServer(): Promise<void> {
   let env: Env;
@@ -20,4 +22,5 @@ export async function startServer(): Promise<void> {
     process.exit(1);
   }
   if (!env.DATABASE_URL) await getDb();
+  startInProcessWorkerSoon();
 }

@@ -1,5 +1,7 @@
 import { loadEnvConfig } from '@next/env';
+import { closeDb } from '@/lib/db';
 import { getEnv } from '@/lib/env';
+import { getBoss } from '@/lib/jobs/boss';
 import { openDatabase } from '@/db/client';
 
 async function main() {
@@ -11,6 +13,14 @@ async function main() {
     console.log(`Migrations applied (${handle.kind}).`);
   } finally {
     await handle.close();
+  }
+  // The job queue's own schema and queues (pg-boss migrates them itself), so that a release phase
+  // leaves the database ready for every process that starts after it.
+  try {
+    await getBoss();
+    console.log('Job queue ready.');
+  } finally {
+    await closeDb();
   }
 }
 

@@ -22,6 +22,7 @@ const analysisErrors: Record<string, string> = {
   timeout: 'it took too long to read',
   file_missing: 'the file is missing from storage',
   invalid_pdf: 'the file is damaged or not a real PDF',
+  gave_up: 'gave up after 3 tries',
 };
 
 function Preview({ row }: { row: ApplicantRow }) {
@@ -38,7 +39,13 @@ function Preview({ row }: { row: ApplicantRow }) {
       />
     );
   }
-  const label = !row.filename ? 'No resume' : row.analysis === 'pending' ? 'Preview not ready yet' : 'No preview';
+  const label = !row.filename
+    ? 'No resume'
+    : row.analysis === 'queued'
+      ? 'Analysis queued'
+      : row.analysis === 'analyzing'
+        ? 'Analyzing'
+        : 'No preview';
   return (
     <div className="preview preview-placeholder" role="img" aria-label={row.filename ? `${label} of ${row.filename}` : label}>
       <span aria-hidden="true">{label}</span>

@@ -10,6 +10,8 @@ import { removeDisallowedCharacters } from '@/lib/plain-text';
 import { getStorage } from '@/lib/storage';
 import { variantKeysOf } from '@/lib/storage/keys';
 import { toCsv } from './csv';
+import { analyzeResumeJob } from '@/lib/jobs/analyze-resume';
+import { runningJobKeys } from '@/lib/jobs/status';
 
 export const applicantsPerPage = 20;
 const maxSearchLength = 200;
@@ -29,8 +31,11 @@ export interface ApplicantRow {
   filename: string | null;
   byteSize: number | null;
   pageCount: number | null;
-  /** Of the resume: `pending` until analyzed; `failed` with a reason when it could not be. */
-  analysis: 'pending' | 'analyzed' | 'failed' | null;
+  /**
+   * Of the resume: `queued` then `analyzing` (its job waits, then runs); `failed` with a reason
+   * when it could not be analyzed (`gave_up`: the queue's last attempt failed).
+   */
+  analysis: 'queued' | 'analyzing' | 'analyzed' | 'failed' | null;
   analysisError: string | null;
   preview: { width: number; height: number } | null;
   /** Where the search words were found in the resume, when they were. */
@@ -122,9 +127,9 @@ function splitExcerpt(headline: string): ExcerptPart[] {
   return parts;
 }
 
-function analysisState(blob: { filename: string | null; analyzedAt: Date | null; analysisError: string | null }) {
+function analysisState(blob: { filename: string | null; analyzedAt: Date | null; analysisError: string | null; running: boolean }) {
   if (blob.filename === null) return null;
-  if (blob.analyzedAt === null) return 'pending' as const;
+  if (blob.analyzedAt === null) return blob.running ? ('analyzing' as const) : ('queued' as const);
   return blob.analysisError ? ('failed' as const) : ('analyzed' as const);
 }
 
@@ -147,11 +152,13 @@ export async function listApplicants(search: string, page: number): Promise<{ ro
       .where(and(inArray(blobs.id, blobIds), sql`${blobs.searchVector} @@ ${query}`));
     for (const row of rows) headlines.set(row.id, row.headline);
   }
+  const waiting = found.flatMap((row) => (row.blobId && row.analyzedAt === null ? [row.blobId] : []));
+  const running = await runningJobKeys(analyzeResumeJob.name, waiting);
   const rows = found.map(({ blobId, analyzedAt, previewWidth, previewHeight, ...row }): ApplicantRow => {
     const headline = blobId ? headlines.get(blobId) : undefined;
     return {
       ...row,
-      analysis: analysisState({ filename: row.filename, analyzedAt, analysisError: row.analysisError }),
+      analysis: analysisState({ filename: row.filename, analyzedAt, analysisError: row.analysisError, running: blobId !== null && running.has(blobId) }),
       preview: previewWidth !== null && previewHeight !== null ? { width: previewWidth, height: previewHeight } : null,
       excerpt: headline ? splitExcerpt(headline) : null,
     };

@@ -1,11 +1,13 @@
 import 'server-only';
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
+import { getEnv } from '@/lib/env';
 import { blobs, blobVariants } from '@/db/schema';
 import { getStorage } from '@/lib/storage';
 import { variantKey } from '@/lib/storage/keys';
 import type { StorageService } from '@/lib/storage/service';
-import { defaultLimits, runPdfWorker, type AnalysisLimits, type WorkerOutcome } from './run-pdf-worker';
+import { RetryableJobError } from '@/lib/jobs/define-job';
+import { defaultLimits, runPdfWorker, type AnalysisFailureCode, type AnalysisLimits, type WorkerOutcome } from './run-pdf-worker';
 
 export interface AnalysisReport {
   blobId: string;
@@ -19,55 +21,60 @@ export interface AnalysisReport {
 // Files this large are not resumes; reading them whole would be the memory problem.
 const maxAnalyzedBytes = 64 * 1024 * 1024;
 
-/** A claim older than this is from a process that died mid-analysis: far longer than one analysis. */
-export function claimExpirySeconds(limits: AnalysisLimits = defaultLimits): number {
-  return Math.ceil((limits.timeoutMs * 3) / 1000) + 60;
-}
-
 /** The storage service of this deployment (analysis makes no links: it needs no public origin). */
 export function getAnalysisStorage(): StorageService {
   return getStorage();
 }
 
+/** The analyzer's ceilings, with the time one from the configuration. */
+function configuredLimits(): AnalysisLimits {
+  return { ...defaultLimits, timeoutMs: getEnv().ANALYSIS_TIMEOUT_MS };
+}
+
 /**
- * Analyzes an attached blob once: page count, the PDF's own metadata, its text (searchable) and a
- * first-page preview stored as a variant. Idempotent and safe to call from several processes: the
- * blob is claimed first, and one already analyzed, being analyzed or gone is left alone (null).
- * A file PDF.js cannot handle within the limits is a recorded failure, not an error; storage or
- * database trouble throws and releases the claim, so the sweep tries again later.
+ * Failures worth another attempt: the analyzer overran its time (a busy machine can do that to a
+ * normal file), or its worker died unexpectedly. Every other failure is the file's own (not a PDF,
+ * encrypted, too many pages, a bomb stopped by the memory ceiling) and is recorded at once.
  */
-export async function analyzeBlob(blobId: string, limits: AnalysisLimits = defaultLimits): Promise<AnalysisReport | null> {
+const retryableFailures: ReadonlySet<AnalysisFailureCode> = new Set(['timeout', 'analysis_error']);
+
+/**
+ * Analyzes an attached blob: page count, the PDF's own metadata, its text (searchable) and a
+ * first-page preview stored as a variant. The analyze-resume job's work (lib/jobs): one job per
+ * blob runs at a time, and this is idempotent besides: a blob already analyzed, or gone, is left
+ * alone (null). A file PDF.js cannot handle within the limits is a recorded failure; a retryable
+ * one throws RetryableJobError with its code (the queue retries it, then gives up), and storage or
+ * database trouble throws as it is.
+ */
+export async function analyzeBlob(blobId: string, limits: AnalysisLimits = configuredLimits()): Promise<AnalysisReport | null> {
   const db = await getDb();
   const storage = getAnalysisStorage();
   const [blob] = await db
-    .update(blobs)
-    .set({ analysisClaimedAt: sql`now()` })
-    .where(
-      and(
-        eq(blobs.id, blobId),
-        eq(blobs.state, 'attached'),
-        isNull(blobs.analyzedAt),
-        eq(blobs.serviceName, storage.name),
-        or(
-          isNull(blobs.analysisClaimedAt),
-          lt(blobs.analysisClaimedAt, sql`now() - make_interval(secs => ${claimExpirySeconds(limits)})`),
-        ),
-      ),
-    )
-    .returning({ id: blobs.id, key: blobs.key, byteSize: blobs.byteSize });
+    .select({ id: blobs.id, key: blobs.key, byteSize: blobs.byteSize })
+    .from(blobs)
+    .where(and(eq(blobs.id, blobId), eq(blobs.state, 'attached'), isNull(blobs.analyzedAt), eq(blobs.serviceName, storage.name)));
   if (!blob) return null;
 
-  try {
-    const outcome = await analyzeObject(storage, blob, limits);
-    return await record(storage, blob, outcome);
-  } catch (error) {
-    await db
-      .update(blobs)
-      .set({ analysisClaimedAt: null })
-      .where(eq(blobs.id, blob.id))
-      .catch(() => undefined);
-    throw error;
-  }
+  const outcome = await analyzeObject(storage, blob, limits);
+  if (!outcome.ok && retryableFailures.has(outcome.failure.code)) throw new RetryableJobError(outcome.failure.code);
+  return record(storage, blob, outcome);
+}
+
+/**
+ * What the queue records when it gave up on a blob (its last attempt failed, or its process died
+ * each time): shown to the recruiter as such, and not analyzed again unless asked
+ * (`npm run blobs:analyze -- --retry-failed`).
+ */
+export async function recordAnalysisGivenUp(blobId: string, attempts: number, lastError: string): Promise<void> {
+  const db = await getDb();
+  await db
+    .update(blobs)
+    .set({
+      analyzedAt: sql`now()`,
+      analysisError: 'gave_up',
+      analysisErrorMessage: `Gave up after ${attempts} tries (last: ${lastError}).`,
+    })
+    .where(and(eq(blobs.id, blobId), eq(blobs.state, 'attached'), isNull(blobs.analyzedAt)));
 }
 
 async function analyzeObject(
@@ -118,15 +125,20 @@ async function record(
         analysisError: outcome.failure.code,
         analysisErrorMessage: outcome.failure.message,
       };
-  const recorded = await db.transaction(async (tx) => {
+  const recorded = await db.transaction(async (tx): Promise<'recorded' | 'gone' | 'analyzed_already'> => {
     // Updating the row locks it: a concurrent delete of the blob either waits for this
     // transaction (and cascades to the variant row) or has already happened (no row here).
     const [row] = await tx
       .update(blobs)
-      .set({ ...analysis, analyzedAt: sql`now()`, analysisClaimedAt: null })
-      .where(and(eq(blobs.id, blob.id), eq(blobs.state, 'attached')))
+      .set({ ...analysis, analyzedAt: sql`now()` })
+      .where(and(eq(blobs.id, blob.id), eq(blobs.state, 'attached'), isNull(blobs.analyzedAt)))
       .returning({ id: blobs.id });
-    if (!row) return false;
+    if (!row) {
+      // Deleted meanwhile (its preview object must go), or analyzed by an earlier run (`--all`
+      // marks blobs again; that run's preview, under the same key, stays).
+      const [kept] = await tx.select({ id: blobs.id }).from(blobs).where(and(eq(blobs.id, blob.id), eq(blobs.state, 'attached')));
+      return kept ? 'analyzed_already' : 'gone';
+    }
     if (preview) {
       const variant = {
         key: previewKey,
@@ -142,14 +154,15 @@ async function record(
     } else {
       await tx.delete(blobVariants).where(and(eq(blobVariants.blobId, blob.id), eq(blobVariants.name, 'preview')));
     }
-    return true;
+    return 'recorded';
   });
   // The blob was deleted while it was analyzed; or this run made no preview where an earlier one did.
-  if (!recorded || !preview) await storage.delete(previewKey);
-  if (!recorded) return null;
+  if (recorded === 'gone' || (recorded === 'recorded' && !preview)) await storage.delete(previewKey);
+  if (recorded !== 'recorded') return null;
 
   if (outcome.ok && outcome.result.previewError) {
-    console.warn(`analysis: blob ${blob.id}: no preview (${outcome.result.previewError})`);
+    // The renderer's message can quote the file: only the fact is logged.
+    console.warn(`analysis: blob ${blob.id}: no preview`);
   }
   return {
     blobId: blob.id,

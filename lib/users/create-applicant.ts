@@ -4,12 +4,14 @@ import { findPgError } from '@/db/client';
 import { getDb } from '@/lib/db';
 import { preparedStatement } from '@/db/prepared';
 import { attachments, blobs, users, type User } from '@/db/schema';
-import { analyzeAfterResponse } from '@/lib/analysis/analyze-after-response';
 import { verifyBlobToken } from '@/lib/blobs/blob-token';
 import { createResumeUrl, resumeAttachment } from '@/lib/blobs/resume';
 import { alreadyAttached, verifyUploadedBlob, type UploadCandidate } from '@/lib/blobs/verify-upload';
 import { appError } from '@/lib/http/errors';
 import { rateLimitHitCte, type RateLimitHit } from '@/lib/http/rate-limit';
+import { analyzeResumeJob } from '@/lib/jobs/analyze-resume';
+import { getBoss } from '@/lib/jobs/boss';
+import { sendJob } from '@/lib/jobs/send-job';
 import { annotateRequestLog } from '@/lib/request-context';
 import { getStorage } from '@/lib/storage';
 import type { ApplicantRequest, ApplicantResponse } from '@/lib/contract/applicant';
@@ -88,6 +90,9 @@ export async function createApplicant(input: ApplicantRequest, hit: RateLimitHit
   const db = await getDb();
   const storage = getStorage();
   const blobId = input.pdf ? await verifyBlobToken(input.pdf) : null;
+  // Started before the transaction that sends the job: on PGlite, pg-boss's own statements could not
+  // run while that transaction holds the one connection.
+  if (blobId) await getBoss();
   if (blobId) annotateRequestLog({ blob_id: blobId });
 
   const lookupValues = { email: input.email, blobId };
@@ -106,8 +111,13 @@ export async function createApplicant(input: ApplicantRequest, hit: RateLimitHit
   try {
     const values = { email: input.email, firstName: input.first_name, lastName: input.last_name };
     if (blob) {
-      const [created] = await createWithResume(db).execute({ ...values, blobId: blob.id });
-      if (!created) throw alreadyAttached();
+      // The analysis job commits with the attachment, or neither does.
+      const created = await db.transaction(async (tx) => {
+        const [row] = await createWithResume(tx as unknown as typeof db).execute({ ...values, blobId: blob.id });
+        if (!row) throw alreadyAttached();
+        await sendJob(analyzeResumeJob, { blobId: blob.id }, { tx, singletonKey: blob.id, priority: analysisPriority(found.hit_count) });
+        return row;
+      });
       user = {
         id: created.id,
         email: created.email,
@@ -129,7 +139,6 @@ export async function createApplicant(input: ApplicantRequest, hit: RateLimitHit
   }
 
   annotateRequestLog({ user_id: user.id });
-  if (blob) analyzeAfterResponse(blob.id);
   return {
     id: user.id,
     email: user.email,
@@ -138,6 +147,15 @@ export async function createApplicant(input: ApplicantRequest, hit: RateLimitHit
     created_at: user.createdAt.toISOString(),
     resume_url: blob ? await createResumeUrl(storage, blob) : null,
   };
+}
+
+/**
+ * Fairness between senders: an address's first application in the rate-limit window is analyzed
+ * before its second, and so on, so one address sending many hostile files waits behind itself,
+ * not others (pg-boss runs higher priorities first). Without rate limits, all are equal.
+ */
+function analysisPriority(hitCount: number | undefined): number {
+  return hitCount === undefined ? 0 : -Math.min(Number(hitCount), 1000);
 }
 
 /** The blob columns of the lookup's row, or null when no blob has that id. */

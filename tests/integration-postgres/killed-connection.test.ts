@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { Client } from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db';
+import { getBoss } from '@/lib/jobs/boss';
 import { blobs } from '@/db/schema';
 import { makePdf } from '../fixtures/pdf';
 import { createUser, fileRequest, presign, putObject } from '../support/api';
+import { analysisJobsOf } from '../support/jobs';
 import { countRows, expectConsistent } from '../support/state';
 
 async function admin<T>(run: (client: Client) => Promise<T>): Promise<T> {
@@ -18,12 +20,16 @@ async function admin<T>(run: (client: Client) => Promise<T>): Promise<T> {
 }
 
 describe('the database connection killed in the middle of attaching', () => {
+  beforeAll(async () => {
+    // Started first, as the route does before its transaction.
+    await getBoss();
+  });
   afterEach(async () => {
     const db = await getDb();
     await db.execute(sql`DROP TRIGGER IF EXISTS slow_attachment ON attachments`);
   });
 
-  it('answers 503, writes nothing, and the same token succeeds on retry', async () => {
+  it('answers 503, writes nothing, queues nothing, and the same token succeeds on retry', async () => {
     const pdf = makePdf();
     const upload = await presign(fileRequest(pdf));
     await putObject(upload.body.direct_upload.url, upload.body.direct_upload.headers, pdf);
@@ -51,11 +57,14 @@ describe('the database connection killed in the middle of attaching', () => {
     expect(await countRows()).toEqual({ users: 0, blobs: 1, attachments: 0 });
     const [blob] = await db.select().from(blobs);
     expect(blob?.state).toBe('pending');
+    // Nothing queued either: the analysis job is sent in the attach's transaction.
+    expect(await analysisJobsOf(blob!.id)).toEqual([]);
 
     await db.execute(sql`DROP TRIGGER slow_attachment ON attachments`);
     const retry = await createUser({ email: 'ada@example.com', first_name: 'Ada', last_name: 'L', pdf: upload.body.blob_signed_id });
     expect(retry.status).toBe(200);
     expect(await countRows()).toEqual({ users: 1, blobs: 1, attachments: 1 });
+    expect((await analysisJobsOf(blob!.id)).map((job) => job.state)).toEqual(['created']);
     await expectConsistent();
   });
 });

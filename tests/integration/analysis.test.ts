@@ -4,15 +4,17 @@ import { DELETE as deleteApplicantRoute } from '@/app/api/admin/applicants/[id]/
 import { GET as previewRoute } from '@/app/api/admin/applicants/[id]/preview/route';
 import { GET as exportRoute } from '@/app/api/admin/applicants/export/route';
 import { POST as signIn } from '@/app/api/admin/session/route';
-import { GET as analysisCron } from '@/app/api/analysis/route';
-import { GET as purgeRoute } from '@/app/api/cron/purge-blobs/route';
 import { GET as healthRoute } from '@/app/api/health/route';
+import { analyzeResumeJob } from '@/lib/jobs/analyze-resume';
+import { getBoss } from '@/lib/jobs/boss';
+import { deadLetterQueue } from '@/lib/jobs/define-job';
+import { queueAnalysis } from '@/lib/jobs/queue-analysis';
+import { getJobsStatus } from '@/lib/jobs/status';
 import { getDb } from '@/lib/db';
 import { attachments, blobs, blobVariants, users } from '@/db/schema';
 import { deleteApplicant, listApplicants } from '@/lib/admin/applicants';
 import { analyzeBlob } from '@/lib/analysis/analyze-blob';
 import { defaultLimits } from '@/lib/analysis/run-pdf-worker';
-import { analyzePendingBlobs, markForReanalysis } from '@/lib/analysis/sweep';
 import { purgeUnattachedBlobs } from '@/lib/blobs/purge-unattached';
 import { resetEnv } from '@/lib/env';
 import { makePdf } from '../fixtures/pdf';
@@ -25,6 +27,7 @@ import {
   makeTruncatedPdf,
 } from '../fixtures/pdf-documents';
 import { applyWithResume, createUser, fileRequest, getObject, origin, presign, putObject } from '../support/api';
+import { analysisJobsOf, runQueuedJobs } from '../support/jobs';
 import { countRows, listStoredFiles } from '../support/state';
 
 const password = 'correct horse battery staple';
@@ -65,6 +68,7 @@ const resume = makeTextPdf(
 
 describe('analysis of attached resumes', () => {
   beforeEach(() => {
+    delete process.env.ANALYSIS_TIMEOUT_MS;
     process.env.ADMIN_PASSWORD = password;
     resetEnv();
   });
@@ -76,13 +80,14 @@ describe('analysis of attached resumes', () => {
 
   it('records the page count, metadata and text of a generated PDF, stores a preview, and makes the text searchable', async () => {
     const { blobId } = await apply(resume, 'grace@example.com', 'Grace', 'grace-cv.pdf');
-    // Outside a request there is no after(): the blob waits for analysis.
+    // Queued with the attach, analyzed when a worker gets to it.
     expect((await blobRow(blobId))?.analyzedAt).toBeNull();
+    expect((await listApplicants('grace@example.com', 1)).rows[0]).toMatchObject({ analysis: 'queued', preview: null });
 
     const report = await analyzeBlob(blobId);
     expect(report).toMatchObject({ blobId, status: 'analyzed', pageCount: 3 });
     const row = await blobRow(blobId);
-    expect(row).toMatchObject({ pageCount: 3, analysisError: null, analysisClaimedAt: null });
+    expect(row).toMatchObject({ pageCount: 3, analysisError: null });
     expect(row?.analyzedAt).toBeInstanceOf(Date);
     expect(row?.pdfMetadata).toEqual({
       title: 'Curriculum vitae',
@@ -128,39 +133,83 @@ describe('analysis of attached resumes', () => {
     ]);
   });
 
-  it('the sweep analyzes what after() missed, skips live claims, takes over dead ones, and runs from the analysis cron, not the purge cron', async () => {
+  it('the attach queues one analysis job in its own transaction; a worker analyzes it; blobs:analyze queues again', async () => {
     const first = await apply(makeTextPdf([['First resume']]), 'first@example.com');
     const second = await apply(makeTextPdf([['Second resume']]), 'second@example.com');
-    const third = await apply(makeTextPdf([['Third resume']]), 'third@example.com');
     await createUser({ email: 'noresume@example.com', first_name: 'No', last_name: 'Resume' });
+    for (const { blobId } of [first, second]) {
+      expect((await analysisJobsOf(blobId)).map((job) => [job.state, job.data])).toEqual([['created', { blobId }]]);
+    }
+    expect(await runQueuedJobs()).toEqual({ completed: 2, failed: 0, left: false });
+    expect((await blobRow(first.blobId))?.extractedText).toBe('First resume');
+    expect((await blobRow(second.blobId))?.pageCount).toBe(1);
+    expect((await analysisJobsOf(first.blobId)).map((job) => job.state)).toEqual(['completed']);
+    expect(await runQueuedJobs()).toEqual({ completed: 0, failed: 0, left: false });
+
+    // npm run blobs:analyze: nothing unanalyzed; --retry-failed: no failure; --all: both again.
+    expect(await queueAnalysis('unanalyzed')).toBe(0);
+    expect(await queueAnalysis('failed')).toBe(0);
+    expect(await queueAnalysis('all')).toBe(2);
+    // A resume whose job waits already is not queued twice.
+    expect(await queueAnalysis('unanalyzed')).toBe(0);
+    expect((await blobRow(first.blobId))?.analyzedAt).toBeNull();
+    expect(await runQueuedJobs()).toEqual({ completed: 2, failed: 0, left: false });
+    expect((await blobRow(first.blobId))?.extractedText).toBe('First resume');
+  });
+
+  it('an attach that rolls back queues nothing: the job commits with the applicant or not at all', async () => {
     const db = await getDb();
-    // Another process is analyzing `second` right now; the one that claimed `third` died long ago.
-    await db.update(blobs).set({ analysisClaimedAt: sql`now()` }).where(eq(blobs.id, second.blobId));
-    await db.update(blobs).set({ analysisClaimedAt: sql`now() - interval '1 hour'` }).where(eq(blobs.id, third.blobId));
+    // Fails at COMMIT, after the attach and the job's insert have both run in the transaction.
+    await db.execute(sql`create or replace function refuse_users() returns trigger language plpgsql as $$
+      begin raise exception 'refused at commit'; end $$`);
+    await db.execute(sql`create constraint trigger users_refused after insert on users deferrable initially deferred
+      for each row execute function refuse_users()`);
+    try {
+      const pdf = makeTextPdf([['Rolled back']]);
+      const created = await applyWithResume(pdf, { email: 'rollback@example.com', first_name: 'Roll', last_name: 'Back' });
+      expect(created.status).toBe(500);
+      expect(await countRows()).toEqual({ users: 0, blobs: 1, attachments: 0 });
+      const [blob] = await db.select().from(blobs);
+      expect(blob?.state).toBe('pending');
+      expect(await analysisJobsOf(blob!.id)).toEqual([]);
+    } finally {
+      await db.execute(sql`drop trigger users_refused on users`);
+      await db.execute(sql`drop function refuse_users()`);
+    }
+  });
 
-    expect(await analyzePendingBlobs()).toEqual({ analyzed: 2, failed: 0, errors: 0, remaining: 1 });
-    expect((await blobRow(first.blobId))?.pageCount).toBe(1);
-    expect((await blobRow(third.blobId))?.extractedText).toBe('Third resume');
-    expect((await blobRow(second.blobId))?.analyzedAt).toBeNull();
-
-    await db.update(blobs).set({ analysisClaimedAt: null }).where(eq(blobs.id, second.blobId));
-    process.env.CRON_SECRET = 'cron-secret-for-tests-0123456789';
+  it('retries a failure worth retrying, then gives up: dead-lettered, recorded, shown, and never picked again', { timeout: 60_000 }, async () => {
+    const { blobId } = await apply(makeTextPdf([['Slow to read']]), 'slow@example.com', 'Slow');
+    // A ceiling no analysis can meet: each attempt times out, which is worth retrying.
+    process.env.ANALYSIS_TIMEOUT_MS = '1';
     resetEnv();
-    const cron = (path: string) => new Request(`${origin}${path}`, { headers: { Authorization: 'Bearer cron-secret-for-tests-0123456789' } });
-    // The purge cron only purges: its function ships no PDF.js.
-    const purged = await purgeRoute(cron('/api/cron/purge-blobs'), noParams);
-    expect(purged.status).toBe(200);
-    expect(await purged.json()).toEqual({ purged: 0, abandoned: 0, temporaryFiles: 0, failed: 0, olderThanHours: 48 });
-    expect((await blobRow(second.blobId))?.analyzedAt).toBeNull();
-    const response = await analysisCron(cron('/api/analysis'), noParams);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ analyzed: 1, failed: 0, errors: 0, remaining: 0 });
-    expect(await analyzePendingBlobs()).toEqual({ analyzed: 0, failed: 0, errors: 0, remaining: 0 });
+    const db = await getDb();
+    const boss = await getBoss();
+    for (let attempt = 1; attempt <= 2; attempt += 1) {
+      expect(await runQueuedJobs(), `attempt ${attempt}`).toEqual({ completed: 0, failed: 1, left: false });
+      expect(await blobRow(blobId), `attempt ${attempt}`).toMatchObject({ analyzedAt: null });
+      expect((await analysisJobsOf(blobId)).map((job) => job.state)).toEqual(['retry']);
+      // The backoff's wait, skipped: the retry is due now.
+      await db.execute(sql`update pgboss.job set start_after = now() where name = ${analyzeResumeJob.name} and state = 'retry'`);
+    }
+    // The third failure is the last: the job is dead-lettered, and its dead letter records it.
+    expect(await runQueuedJobs()).toEqual({ completed: 0, failed: 1, left: false });
+    const [job] = await analysisJobsOf(blobId);
+    expect(job).toMatchObject({ state: 'failed', retryCount: 2 });
+    expect(await blobRow(blobId)).toMatchObject({ analysisError: 'gave_up', analysisErrorMessage: 'Gave up after 3 tries (last: timeout).' });
+    expect((await listApplicants('slow@example.com', 1)).rows[0]).toMatchObject({ analysis: 'failed', analysisError: 'gave_up' });
+    const [dead] = await boss.findJobs(deadLetterQueue(analyzeResumeJob.name));
+    expect(dead).toMatchObject({ state: 'completed', data: { blobId } });
+    const status = await getJobsStatus();
+    expect(status.find((queue) => queue.queue === analyzeResumeJob.name)).toMatchObject({ waiting: 0, active: 0, failed: 1, deadLettered: 1 });
 
-    // Re-running analysis: forgetting the results makes the next sweep analyze everything again.
-    expect(await markForReanalysis('failed')).toBe(0);
-    expect(await markForReanalysis('all')).toBe(3);
-    expect(await analyzePendingBlobs()).toEqual({ analyzed: 3, failed: 0, errors: 0, remaining: 0 });
+    delete process.env.ANALYSIS_TIMEOUT_MS;
+    resetEnv();
+    expect(await runQueuedJobs()).toEqual({ completed: 0, failed: 0, left: false });
+    // Asked for by hand, it is analyzed again.
+    expect(await queueAnalysis('failed')).toBe(1);
+    expect(await runQueuedJobs()).toEqual({ completed: 1, failed: 0, left: false });
+    expect(await blobRow(blobId)).toMatchObject({ analysisError: null, extractedText: 'Slow to read' });
   });
 
   it('records each hostile file as a failure with its reason, within the ceiling, while the server keeps answering', { timeout: 120_000 }, async () => {
@@ -201,14 +250,15 @@ describe('analysis of attached resumes', () => {
       expect(row, name).toMatchObject({ analysisError: code, pageCount, extractedText: null, state: 'attached' });
       expect(row?.analysisErrorMessage, name).toBeTruthy();
       expect(row?.analyzedAt, name).toBeInstanceOf(Date);
-      // The application is kept, without a preview, and the sweep does not try again.
+      // The application is kept, without a preview.
       const db = await getDb();
       expect(await db.select().from(users).where(eq(users.id, userId))).toHaveLength(1);
       expect(await db.select().from(blobVariants).where(eq(blobVariants.blobId, blobId))).toEqual([]);
       expect((await listApplicants(`${name}@example.com`, 1)).rows[0]).toMatchObject({ analysis: 'failed', analysisError: code, preview: null });
     }
-    expect(await analyzePendingBlobs()).toEqual({ analyzed: 0, failed: 0, errors: 0, remaining: 0 });
-    expect(await markForReanalysis('failed')).toBe(hostile.length);
+    // Recorded on the first attempt: nothing is retried.
+    expect(await runQueuedJobs()).toEqual({ completed: hostile.length, failed: 0, left: false });
+    expect(await queueAnalysis('failed')).toBe(hostile.length);
   });
 
   it('serves the preview through a fresh signed URL, and deleting the applicant deletes the preview object too', async () => {

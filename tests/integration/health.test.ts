@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GET } from '@/app/api/health/route';
-import { closeDb } from '@/lib/db';
+import { sql } from 'drizzle-orm';
+import { closeDb, getDb } from '@/lib/db';
 import { resetEnv } from '@/lib/env';
-import { origin } from '../support/api';
+import { makePdf } from '../fixtures/pdf';
+import { applyWithResume, origin } from '../support/api';
 
 async function health(query = '', headers: Record<string, string> = {}) {
   const response = await GET(new Request(`${origin}/api/health${query}`, { headers }), { params: Promise.resolve({}) });
@@ -71,5 +73,16 @@ describe('GET /api/health', () => {
     const deep = await health('?deep=1', { Authorization: 'Bearer cron-secret-for-tests-0123456789' });
     expect(deep.status).toBe(200);
     expect(deep.body.storage).toEqual([expect.objectContaining({ name: 'round-trip', status: 'pass' })]);
+    // The job queues and their lag: how long the oldest job ready to run has waited.
+    expect(deep.body.jobs).toEqual([
+      { queue: 'analyze-resume', waiting: 0, active: 0, failed: 0, deadLettered: 0, oldestWaitingSeconds: null },
+      { queue: 'purge-blobs', waiting: 0, active: 0, failed: 0, deadLettered: 0, oldestWaitingSeconds: null },
+    ]);
+    const db = await getDb();
+    await applyWithResume(makePdf(), { email: 'lag@example.com', first_name: 'Lag', last_name: 'Behind' });
+    await db.execute(sql`update pgboss.job set created_on = now() - interval '90 seconds' where name = 'analyze-resume'`);
+    const lagging = await health('?deep=1', { Authorization: 'Bearer cron-secret-for-tests-0123456789' });
+    expect(lagging.body.jobs[0]).toMatchObject({ queue: 'analyze-resume', waiting: 1, oldestWaitingSeconds: expect.any(Number) });
+    expect(lagging.body.jobs[0].oldestWaitingSeconds).toBeGreaterThanOrEqual(90);
   });
 });

@@ -1,6 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GET as purgeRoute } from '@/app/api/cron/purge-blobs/route';
+import { GET as jobsCron } from '@/app/api/jobs/route';
+import { getBoss, setJobsRole } from '@/lib/jobs/boss';
+import { purgeBlobsJob } from '@/lib/jobs/purge-blobs';
+import { sendJob } from '@/lib/jobs/send-job';
 import { getDb } from '@/lib/db';
 import { blobs } from '@/db/schema';
 import { verifyBlobToken } from '@/lib/blobs/blob-token';
@@ -66,9 +69,17 @@ describe('purging blobs never attached', () => {
     expect((await countRows()).users).toBe(0);
   });
 
-  it('runs from GET /api/cron/purge-blobs only with CRON_SECRET', async () => {
+  it('runs hourly as a scheduled job, which the jobs cron also works (CRON_SECRET only)', async () => {
+    // A worker process makes the schedule; the sender this test runs as does not.
+    await setJobsRole('worker');
+    try {
+      const boss = await getBoss();
+      expect((await boss.getSchedules(purgeBlobsJob.name)).map((schedule) => schedule.cron)).toEqual(['17 * * * *']);
+    } finally {
+      await setJobsRole('sender');
+    }
     const call = (authorization?: string) =>
-      purgeRoute(new Request(`${origin}/api/cron/purge-blobs`, { headers: authorization ? { Authorization: authorization } : {} }), {
+      jobsCron(new Request(`${origin}/api/jobs`, { headers: authorization ? { Authorization: authorization } : {} }), {
         params: Promise.resolve({}),
       });
     expect((await call()).status).toBe(403);
@@ -77,15 +88,12 @@ describe('purging blobs never attached', () => {
     expect((await call('Bearer nope')).status).toBe(401);
     const blob = await uploadedBlob();
     await age(blob.id, 49);
+    // What the scheduler sends on the hour.
+    expect(await sendJob(purgeBlobsJob, {})).toBeTruthy();
     const response = await call('Bearer cron-secret-for-tests-0123456789');
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({
-      purged: 1,
-      abandoned: 0,
-      temporaryFiles: 0,
-      failed: 0,
-      olderThanHours: 48,
-    });
+    expect(await response.json()).toEqual({ completed: 1, failed: 0, left: false });
     expect(await listStoredFiles()).toEqual([]);
+    expect(await countRows()).toEqual({ users: 0, blobs: 0, attachments: 0 });
   });
 });

@@ -1,5 +1,5 @@
-// Route handlers called directly have no request scope, so their after() callbacks never run
-// (lib/analysis/analyze-after-response.ts then leaves the work to the sweep). This runs a handler
+// Route handlers called directly have no request scope, so their after() callbacks never run (the
+// jobs kick and the jobs route's work use after()). This runs a handler
 // inside the stores Next.js's server sets up for a request, with Next.js's own AfterContext: after()
 // works as in `next start`, and its callbacks run when the test says the response has been sent.
 // globalThis.AsyncLocalStorage must be set before Next.js loads (tests/support/integration-setup.ts).

@@ -30,6 +30,8 @@ beforeAll(async () => {
   process.env.RATE_LIMIT_DIRECT_UPLOADS = '0';
   process.env.RATE_LIMIT_USERS = '0';
   process.env.STORAGE_ROOT = storageRoot;
+  // Tests work the job queue when they say so (tests/support/jobs.ts), not a worker in the background.
+  process.env.JOBS_IN_PROCESS = 'false';
   delete process.env.S3_BUCKET;
   delete process.env.STORAGE_SERVICE;
   const s3 = process.env.TEST_STORAGE === 's3' && inject('s3').state === 'ready' ? s3Settings() : null;
@@ -57,7 +59,9 @@ beforeEach(async () => {
   const server = process.env.TEST_STORAGE === 's3' ? inject('s3') : null;
   if (server?.state === 'failed') throw new Error(server.reason);
   const db = await getDb();
-  await db.execute(sql`TRUNCATE blob_variants, attachments, users, blobs, rate_limits`);
+  await db.execute(sql`TRUNCATE blob_variants, attachments, analysis_backfill, users, blobs, rate_limits`);
+  // pg-boss makes its schema when first used: its jobs go with the rows they were about.
+  await db.execute(sql`do $$ begin if exists (select 1 from pg_namespace where nspname = 'pgboss') then delete from pgboss.job; end if; end $$`);
   await rm(storageRoot, { recursive: true, force: true });
   if (bucket) await emptyBucket(s3Client(s3Settings()), bucket);
 });

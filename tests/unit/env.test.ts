@@ -83,32 +83,33 @@ describe('configuration', () => {
   });
 });
 
-describe('where resumes are analyzed after attach (ANALYSIS_DISPATCH)', () => {
+describe('where jobs run (JOBS_IN_PROCESS, JOBS_KICK)', () => {
   const vercel = { ...production, BLOB_TOKEN_SECRET: secret, VERCEL: '1', DATABASE_URL: 'postgres://u@db.example/app', S3_BUCKET: 'resumes' };
 
-  it('is this process by default, and the analysis route on Vercel, whose other functions ship no PDF.js', () => {
-    expect(parseEnv({}).ANALYSIS_DISPATCH).toBe('inline');
-    expect(parseEnv({ DYNO: 'web.1' }).ANALYSIS_DISPATCH).toBe('inline');
-    expect(parseEnv({ VERCEL: '1' }).ANALYSIS_DISPATCH).toBe('http');
-    expect(parseEnv({ ANALYSIS_DISPATCH: 'http' }).ANALYSIS_DISPATCH).toBe('http');
-    expect(parseEnv({ ANALYSIS_DISPATCH: '' }).ANALYSIS_DISPATCH).toBe('inline');
-    expect(() => parseEnv({ ANALYSIS_DISPATCH: 'queue' })).toThrow(/ANALYSIS_DISPATCH/);
+  it('in the web process by default; on Vercel, in the jobs route, kicked after each send', () => {
+    expect(parseEnv({})).toMatchObject({ JOBS_IN_PROCESS: true, JOBS_KICK: false });
+    expect(parseEnv({ DYNO: 'web.1' })).toMatchObject({ JOBS_IN_PROCESS: true, JOBS_KICK: false });
+    expect(parseEnv({ DYNO: 'web.1', JOBS_IN_PROCESS: 'false' })).toMatchObject({ JOBS_IN_PROCESS: false, JOBS_KICK: false });
+    expect(parseEnv({ VERCEL: '1', APP_URL: 'https://apply.example.com' })).toMatchObject({ JOBS_IN_PROCESS: false, JOBS_KICK: true });
+    expect(parseEnv({ JOBS_IN_PROCESS: '' }).JOBS_IN_PROCESS).toBe(true);
+    expect(() => parseEnv({ JOBS_IN_PROCESS: 'yes' })).toThrow(/JOBS_IN_PROCESS/);
   });
 
-  it('ANALYSIS_URL: another instance\'s analysis route, which implies http and is refused with inline', () => {
-    const url = 'https://analysis.example.com/api/analysis';
-    expect(parseEnv({ ANALYSIS_URL: url })).toMatchObject({ ANALYSIS_DISPATCH: 'http', ANALYSIS_URL: url });
-    expect(parseEnv({ ANALYSIS_URL: url, ANALYSIS_DISPATCH: 'http' }).ANALYSIS_DISPATCH).toBe('http');
-    expect(() => parseEnv({ ANALYSIS_URL: url, ANALYSIS_DISPATCH: 'inline' })).toThrow(/ANALYSIS_URL: is only used with ANALYSIS_DISPATCH=http/);
-    expect(() => parseEnv({ ANALYSIS_URL: 'ftp://analysis.example.com/api/analysis' })).toThrow(/ANALYSIS_URL: must be an http or https URL/);
-    expect(() => parseEnv({ ANALYSIS_URL: 'analysis' })).toThrow(/ANALYSIS_URL/);
-    expect(parseEnv({ ANALYSIS_URL: '' }).ANALYSIS_DISPATCH).toBe('inline');
+  it('kicks only APP_URL, never an origin taken from a request', () => {
+    expect(() => parseEnv({ JOBS_KICK: 'true' })).toThrow(/JOBS_KICK: needs APP_URL/);
+    expect(() => parseEnv({ VERCEL: '1' })).toThrow(/JOBS_KICK: needs APP_URL/);
+    expect(parseEnv({ JOBS_KICK: 'true', APP_URL: 'http://127.0.0.1:3000' }).JOBS_KICK).toBe(true);
   });
 
-  it('refuses inline on Vercel in production: the worker, PDF.js and the canvas are not in that function', () => {
+  it('refuses an in-process worker on Vercel in production: no process outlives a request there', () => {
     expect(() => assertProductionReady(parseEnv(vercel))).not.toThrow();
-    expect(() => assertProductionReady(parseEnv({ ...vercel, ANALYSIS_DISPATCH: 'inline' }))).toThrow(/ANALYSIS_DISPATCH=inline cannot work on Vercel/);
-    expect(() => assertProductionReady(parseEnv({ ...production, BLOB_TOKEN_SECRET: secret, ANALYSIS_DISPATCH: 'http' }))).not.toThrow();
+    expect(() => assertProductionReady(parseEnv({ ...vercel, JOBS_IN_PROCESS: 'true' }))).toThrow(/JOBS_IN_PROCESS=true cannot work on Vercel/);
+  });
+
+  it('the analysis ceiling: 20 s by default, configurable up to 50 s', () => {
+    expect(parseEnv({}).ANALYSIS_TIMEOUT_MS).toBe(20_000);
+    expect(parseEnv({ ANALYSIS_TIMEOUT_MS: '5000' }).ANALYSIS_TIMEOUT_MS).toBe(5000);
+    expect(() => parseEnv({ ANALYSIS_TIMEOUT_MS: '60000' })).toThrow(/ANALYSIS_TIMEOUT_MS/);
   });
 });
 

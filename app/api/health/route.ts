@@ -10,7 +10,10 @@ const noStore = { 'Cache-Control': 'no-store' };
 export const GET = route(async (request) => {
   if (new URL(request.url).searchParams.get('deep') === '1') {
     const deep = await checkHealthDeep(request.headers.get('authorization'));
-    return Response.json({ status: deep.ok ? 'ok' : 'unavailable', storage: deep.checks }, { status: deep.ok ? 200 : 503, headers: noStore });
+    return Response.json(
+      { status: deep.ok ? 'ok' : 'unavailable', storage: deep.checks, jobs: deep.jobs },
+      { status: deep.ok ? 200 : 503, headers: noStore },
+    );
   }
   const health = await checkHealth(request.headers.get('authorization'));
   return Response.json(health.body, { status: health.ok ? 200 : 503, headers: noStore });

@@ -3,18 +3,18 @@ import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { GET as analysisCron, POST as postAnalysis } from '@/app/api/analysis/route';
+import { GET as jobsCron, POST as postJobs } from '@/app/api/jobs/route';
 import { POST as postUsers } from '@/app/api/users/route';
 import { getDb } from '@/lib/db';
 import { attachments, blobs, blobVariants } from '@/db/schema';
-import { signAnalysisToken } from '@/lib/analysis/analysis-token';
-import { analyzePendingBlobs } from '@/lib/analysis/sweep';
+import { signJobsToken } from '@/lib/jobs/jobs-token';
 import { signBlobId } from '@/lib/blobs/blob-token';
-import { resetEnv } from '@/lib/env';
+import { getEnv, resetEnv } from '@/lib/env';
 import { getStorage } from '@/lib/storage';
 import { makeTextPdf } from '../fixtures/pdf-documents';
 import { handleWithAfter } from '../support/after-response';
 import { applyWithResume, fileRequest, jsonRequest, presign, putObject } from '../support/api';
+import { analysisJobsOf, runQueuedJobs } from '../support/jobs';
 
 const noParams = { params: Promise.resolve({}) };
 const cronSecret = 'cron-secret-for-tests-0123456789';
@@ -32,13 +32,13 @@ function setEnv(values: Record<string, string | undefined>) {
   resetEnv();
 }
 
-const touched = ['APP_URL', 'ANALYSIS_DISPATCH', 'ANALYSIS_URL', 'VERCEL_AUTOMATION_BYPASS_SECRET', 'CRON_SECRET'];
+const touched = ['APP_URL', 'JOBS_KICK', 'VERCEL_AUTOMATION_BYPASS_SECRET', 'CRON_SECRET'];
 afterEach(() => {
   setEnv(Object.fromEntries(touched.map((name) => [name, undefined])));
   vi.restoreAllMocks();
 });
 
-/** An applicant with an attached, not yet analyzed resume (handlers called directly run no after()). */
+/** An applicant with an attached resume, its analysis queued. */
 async function attachedBlob(email = 'katherine@example.com') {
   const created = await applyWithResume(resume, {
     email,
@@ -63,7 +63,7 @@ async function blobRow(id: string) {
 /** What the analysis wrote: the blob's analysis, and its preview's bytes. */
 async function expectAnalyzed(blobId: string) {
   const row = await blobRow(blobId);
-  expect(row).toMatchObject({ pageCount: 2, analysisError: null, analysisClaimedAt: null });
+  expect(row).toMatchObject({ pageCount: 2, analysisError: null });
   expect(row.analyzedAt).toBeInstanceOf(Date);
   expect(row.extractedText).toContain('Computed Quixotically precise trajectories');
   const db = await getDb();
@@ -78,46 +78,28 @@ async function expectAnalyzed(blobId: string) {
   expect(Buffer.from(preview.subarray(8, 12)).toString('latin1')).toBe('WEBP');
 }
 
-const analysisRequest = (body: unknown, headers?: Record<string, string>) =>
-  postAnalysis(jsonRequest('/api/analysis', body, headers), noParams);
+const jobsRequest = (authorization?: string) =>
+  postJobs(new Request('http://app.test/api/jobs', { method: 'POST', headers: authorization ? { Authorization: authorization } : {} }), noParams);
 
-describe('POST /api/analysis', () => {
-  it('refuses a request without a token, or whose token is not a live analysis token of this app, and analyzes nothing', async () => {
+describe('POST /api/jobs', () => {
+  it('refuses a request whose bearer token is not a live jobs token of this app, and works nothing', async () => {
     const blobId = await attachedBlob();
     const otherSecret = new TextEncoder().encode('another-secret-that-is-long-enough-0123456789');
-    const forged = await new SignJWT({ sub: blobId, pur: 'analysis_request' })
+    const forged = await new SignJWT({ pur: 'jobs_kick' })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer('resume-drop')
       .setAudience('resume-drop')
       .setExpirationTime('1m')
       .sign(otherSecret);
+    setEnv({ CRON_SECRET: cronSecret });
     const cases: [string, Response, number, string][] = [
-      ['no body', await analysisRequest({}), 400, 'invalid_request'],
-      ['unknown fields', await analysisRequest({ blob_id: blobId }), 400, 'invalid_request'],
-      [
-        'not JSON',
-        await postAnalysis(
-          new Request('http://app.test/api/analysis', { method: 'POST', body: 'token=x' }),
-          noParams,
-        ),
-        415,
-        'unsupported_media_type',
-      ],
-      ['garbage', await analysisRequest({ token: 'garbage' }), 403, 'invalid_analysis_token'],
-      // A blob_signed_id, which the browser holds, names the same blob but is made for attaching.
-      [
-        'a blob token',
-        await analysisRequest({ token: await signBlobId(blobId) }),
-        403,
-        'invalid_analysis_token',
-      ],
-      ['another secret', await analysisRequest({ token: forged }), 403, 'invalid_analysis_token'],
-      [
-        'expired',
-        await analysisRequest({ token: await signAnalysisToken(blobId, -1) }),
-        403,
-        'analysis_token_expired',
-      ],
+      ['no authorization', await jobsRequest(), 403, 'invalid_jobs_token'],
+      ['garbage', await jobsRequest('Bearer garbage'), 403, 'invalid_jobs_token'],
+      // The cron's secret is for GET; a blob_signed_id, which the browser holds, is made for attaching.
+      ['the cron secret', await jobsRequest(`Bearer ${cronSecret}`), 403, 'invalid_jobs_token'],
+      ['a blob token', await jobsRequest(`Bearer ${await signBlobId(blobId)}`), 403, 'invalid_jobs_token'],
+      ['another secret', await jobsRequest(`Bearer ${forged}`), 403, 'invalid_jobs_token'],
+      ['expired', await jobsRequest(`Bearer ${await signJobsToken(-1)}`), 403, 'jobs_token_expired'],
     ];
     for (const [name, response, status, code] of cases) {
       expect(response.status, name).toBe(status);
@@ -126,17 +108,14 @@ describe('POST /api/analysis', () => {
       expect(body.error.code, name).toBe(code);
       expect(body.error.message, name).toBeTruthy();
     }
-    expect((await analysisRequest({})).headers.get('x-error-code')).toBe('invalid_request');
-    expect((await (await analysisRequest({})).json()).error.fields).toEqual({
-      token: 'token is required',
-    });
     expect((await blobRow(blobId)).analyzedAt).toBeNull();
+    expect((await analysisJobsOf(blobId)).map((job) => job.state)).toEqual(['created']);
   });
 
-  it('answers 202 at once and analyzes the blob after its response: page count, text and preview', async () => {
+  it('answers 202 at once and works the queue after its response: page count, text and preview', async () => {
     const blobId = await attachedBlob();
-    const token = await signAnalysisToken(blobId);
-    const { response, finish } = await handleWithAfter(() => analysisRequest({ token }));
+    const token = await signJobsToken();
+    const { response, finish } = await handleWithAfter(() => jobsRequest(`Bearer ${token}`));
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ status: 'accepted' });
     // Nothing happens before the response is out.
@@ -145,18 +124,19 @@ describe('POST /api/analysis', () => {
     await finish();
     await expectAnalyzed(blobId);
     const row = await blobRow(blobId);
-    // The same token again (a replay, a retry): 202, and the analysis is not redone.
-    const again = await handleWithAfter(() => analysisRequest({ token }));
+    // The same token again (a replay, a retry): 202, and nothing is redone.
+    const again = await handleWithAfter(() => jobsRequest(`Bearer ${token}`));
     expect(again.response.status).toBe(202);
     await again.finish();
     expect((await blobRow(blobId)).analyzedAt).toEqual(row.analyzedAt);
+    expect((await analysisJobsOf(blobId)).map((job) => job.state)).toEqual(['completed']);
   });
 
-  it('GET is the analysis cron: with CRON_SECRET only, it analyzes what after() missed', async () => {
+  it('GET is the cron: with CRON_SECRET only, it works what is queued', async () => {
     const blobId = await attachedBlob();
     const call = (authorization?: string) =>
-      analysisCron(
-        new Request('http://app.test/api/analysis', {
+      jobsCron(
+        new Request('http://app.test/api/jobs', {
           headers: authorization ? { Authorization: authorization } : {},
         }),
         noParams,
@@ -164,18 +144,19 @@ describe('POST /api/analysis', () => {
     expect((await call()).status).toBe(403);
     setEnv({ CRON_SECRET: cronSecret });
     expect((await call('Bearer nope')).status).toBe(401);
+    expect((await call(`Bearer ${await signJobsToken()}`)).status).toBe(401);
     const response = await call(`Bearer ${cronSecret}`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ analyzed: 1, failed: 0, errors: 0, remaining: 0 });
+    expect(await response.json()).toEqual({ completed: 1, failed: 0, left: false });
     await expectAnalyzed(blobId);
   });
 });
 
 /**
- * The app as a server at APP_URL, for its own calls to POST /api/analysis: each request is recorded
+ * The app as a server at APP_URL, for its own calls to POST /api/jobs: each request is recorded
  * and handled by the route, whose after() work runs once the answer has been written.
  */
-async function startAnalysisServer(answer: 'route' | 401 = 'route') {
+async function startJobsServer(answer: 'route' | 401 = 'route') {
   const seen: {
     method?: string;
     url?: string;
@@ -194,10 +175,9 @@ async function startAnalysisServer(answer: 'route' | 401 = 'route') {
     }
     const request = new Request(`http://app.test${req.url}`, {
       method: req.method,
-      headers: { 'Content-Type': String(req.headers['content-type']) },
-      body,
+      headers: { Authorization: String(req.headers.authorization) },
     });
-    const { response, finish } = await handleWithAfter(() => postAnalysis(request, noParams));
+    const { response, finish } = await handleWithAfter(() => postJobs(request, noParams));
     res
       .writeHead(response.status, { 'Content-Type': 'application/json' })
       .end(await response.text());
@@ -244,110 +224,97 @@ async function submitApplication(email: string, env: Record<string, string> = {}
   return { blobId: row!.blobId, finish: handled.finish };
 }
 
-describe('POST /api/users hands the analysis over after its response', () => {
-  let analysisServer: Awaited<ReturnType<typeof startAnalysisServer>> | undefined;
+describe('POST /api/users kicks the jobs route after its response (JOBS_KICK, as on Vercel)', () => {
+  let jobsServer: Awaited<ReturnType<typeof startJobsServer>> | undefined;
   beforeEach(() => {
-    analysisServer = undefined;
+    jobsServer = undefined;
   });
   afterEach(async () => {
-    await analysisServer?.close();
+    await jobsServer?.close();
   });
 
-  it('inline (the default off Vercel): analyzes in this process', async () => {
-    const { blobId, finish } = await submitApplication('inline@example.com');
-    expect((await blobRow(blobId)).analyzedAt).toBeNull();
+  it('off (the default off Vercel): no call; the job waits for a worker', async () => {
+    jobsServer = await startJobsServer();
+    const { blobId, finish } = await submitApplication('worker@example.com', { APP_URL: jobsServer.origin });
     await finish();
+    expect(jobsServer.seen).toEqual([]);
+    expect((await blobRow(blobId)).analyzedAt).toBeNull();
+    expect(await runQueuedJobs()).toEqual({ completed: 1, failed: 0, left: false });
     await expectAnalyzed(blobId);
   });
 
-  it('http: calls the analysis route at APP_URL with a token for the blob (and the Vercel protection bypass), which analyzes it', async () => {
-    analysisServer = await startAnalysisServer();
-    const { blobId, finish } = await submitApplication('http@example.com', {
-      APP_URL: analysisServer.origin,
-      ANALYSIS_DISPATCH: 'http',
+  it('on: calls POST /api/jobs at APP_URL with a one-minute jobs token (and the Vercel protection bypass), which analyzes the resume', async () => {
+    jobsServer = await startJobsServer();
+    const { blobId, finish } = await submitApplication('kick@example.com', {
+      APP_URL: jobsServer.origin,
+      JOBS_KICK: 'true',
       VERCEL_AUTOMATION_BYPASS_SECRET: 'bypass-secret-for-tests',
     });
-    expect(analysisServer.seen).toEqual([]);
+    expect(jobsServer.seen).toEqual([]);
 
-    // The after() work is done once the analysis route has answered 202; the analysis runs there.
+    // The after() work is done once the jobs route has answered 202; the work runs there.
     await finish();
-    expect(analysisServer.seen).toHaveLength(1);
-    const [call] = analysisServer.seen;
-    expect(call).toMatchObject({ method: 'POST', url: '/api/analysis' });
-    expect(call!.headers['content-type']).toBe('application/json');
+    expect(jobsServer.seen).toHaveLength(1);
+    const [call] = jobsServer.seen;
+    expect(call).toMatchObject({ method: 'POST', url: '/api/jobs', body: '' });
     expect(call!.headers['x-vercel-protection-bypass']).toBe('bypass-secret-for-tests');
-    const { token } = JSON.parse(call!.body) as { token: string };
+    const token = String(call!.headers.authorization).replace(/^Bearer /, '');
     const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
-    expect(claims).toMatchObject({ sub: blobId, pur: 'analysis_request' });
+    expect(claims).toMatchObject({ pur: 'jobs_kick' });
     expect(claims.exp - claims.iat).toBe(60);
 
-    await Promise.all(analysisServer.analyses);
+    await Promise.all(jobsServer.analyses);
     await expectAnalyzed(blobId);
   });
 
-  it('http: sends no bypass header when Vercel has set no bypass secret', async () => {
-    analysisServer = await startAnalysisServer();
+  it('on: sends no bypass header when Vercel has set no bypass secret, and never calls an origin from the request', async () => {
+    jobsServer = await startJobsServer();
     const { blobId, finish } = await submitApplication('nobypass@example.com', {
-      APP_URL: analysisServer.origin,
-      ANALYSIS_DISPATCH: 'http',
+      APP_URL: jobsServer.origin,
+      JOBS_KICK: 'true',
     });
     await finish();
-    expect(analysisServer.seen[0]!.headers).not.toHaveProperty('x-vercel-protection-bypass');
-    await Promise.all(analysisServer.analyses);
+    expect(jobsServer.seen).toHaveLength(1);
+    expect(jobsServer.seen[0]!.headers).not.toHaveProperty('x-vercel-protection-bypass');
+    await Promise.all(jobsServer.analyses);
     await expectAnalyzed(blobId);
+    // Without APP_URL there is nowhere to call: the configuration is refused, not guessed from a Host.
+    setEnv({ APP_URL: undefined });
+    expect(() => getEnv()).toThrow(/JOBS_KICK: needs APP_URL/);
   });
 
-  it('http with ANALYSIS_URL: calls that route, not APP_URL\'s, and sends the Vercel bypass only to APP_URL\'s origin', async () => {
-    analysisServer = await startAnalysisServer();
-    const { blobId, finish } = await submitApplication('elsewhere@example.com', {
-      APP_URL: 'http://127.0.0.1:9',
-      ANALYSIS_URL: `${analysisServer.origin}/api/analysis?from=web`,
-      VERCEL_AUTOMATION_BYPASS_SECRET: 'bypass-secret-for-tests',
-    });
-    await finish();
-    expect(analysisServer.seen).toHaveLength(1);
-    const [call] = analysisServer.seen;
-    expect(call).toMatchObject({ method: 'POST', url: '/api/analysis?from=web' });
-    expect(call!.headers).not.toHaveProperty('x-vercel-protection-bypass');
-    await Promise.all(analysisServer.analyses);
-    await expectAnalyzed(blobId);
-  });
-
-  it('http: a refused or unreachable analysis route never fails the application; the sweep analyzes the blob later', async () => {
+  it('on: a refused or unreachable jobs route never fails the application; the job waits for the next kick or the cron', async () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     // As Vercel's Deployment Protection answers without the bypass.
-    analysisServer = await startAnalysisServer(401);
+    jobsServer = await startJobsServer(401);
     const refused = await submitApplication('refused@example.com', {
-      APP_URL: analysisServer.origin,
-      ANALYSIS_DISPATCH: 'http',
+      APP_URL: jobsServer.origin,
+      JOBS_KICK: 'true',
     });
     await expect(refused.finish()).resolves.toBeUndefined();
-    expect(analysisServer.seen).toHaveLength(1);
+    expect(jobsServer.seen).toHaveLength(1);
     expect(errors.mock.calls.flat().join('\n')).toMatch(
-      /blob [0-9a-f-]+: \/api\/analysis answered 401: Deployment Protection\? .*the sweep will retry/,
+      /\/api\/jobs answered 401: Deployment Protection\? .*the next kick or the cron works the queue/,
     );
 
-    const closedOrigin = analysisServer.origin;
-    await analysisServer.close();
-    analysisServer = undefined;
-    setEnv({ APP_URL: undefined });
+    const closedOrigin = jobsServer.origin;
+    await jobsServer.close();
+    jobsServer = undefined;
+    // The upload's disk-service link is made for the test origin, not APP_URL.
+    setEnv({ APP_URL: undefined, JOBS_KICK: undefined });
     const unreachable = await submitApplication('unreachable@example.com', {
       APP_URL: closedOrigin,
+      JOBS_KICK: 'true',
     });
     await expect(unreachable.finish()).resolves.toBeUndefined();
     expect(errors.mock.calls.flat().join('\n')).toMatch(
-      /\/api\/analysis could not be reached \(TypeError ECONNREFUSED\); the sweep will retry/,
+      /\/api\/jobs could not be reached \(TypeError ECONNREFUSED\); the next kick or the cron works the queue/,
     );
     // Never the token, in any message.
     expect(errors.mock.calls.flat().join('\n')).not.toMatch(/eyJ/);
 
     expect((await blobRow(refused.blobId)).analyzedAt).toBeNull();
     expect((await blobRow(unreachable.blobId)).analyzedAt).toBeNull();
-    expect(await analyzePendingBlobs()).toEqual({
-      analyzed: 2,
-      failed: 0,
-      errors: 0,
-      remaining: 0,
-    });
+    expect(await runQueuedJobs()).toEqual({ completed: 2, failed: 0, left: false });
   });
 });

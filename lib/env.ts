@@ -38,8 +38,9 @@ const schema = z
     ALLOWED_ORIGINS: optionalString,
     MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(10 * MIB),
     // Bytes presigned but not attached (storage an upload may fill), per client address and in all.
+    // The total's default depends on the storage (lib/blobs/pending-uploads.ts): unset here.
     PENDING_UPLOAD_BYTES_PER_CLIENT: z.coerce.number().int().min(0).default(100 * MIB),
-    PENDING_UPLOAD_BYTES_TOTAL: z.coerce.number().int().min(0).default(1024 * MIB),
+    PENDING_UPLOAD_BYTES_TOTAL: z.coerce.number().int().min(0).optional(),
     UPLOAD_URL_EXPIRES_IN: seconds(300),
     DOWNLOAD_URL_EXPIRES_IN: seconds(300),
     CRON_SECRET: optionalString,
@@ -77,7 +78,8 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: ['UNATTACHED_BLOB_TTL_HOURS'], message: 'must be longer than BLOB_TOKEN_EXPIRES_IN' });
     }
     for (const name of ['PENDING_UPLOAD_BYTES_PER_CLIENT', 'PENDING_UPLOAD_BYTES_TOTAL'] as const) {
-      if (env[name] !== 0 && env[name] < env.MAX_UPLOAD_BYTES) {
+      const ceiling = env[name];
+      if (ceiling !== undefined && ceiling !== 0 && ceiling < env.MAX_UPLOAD_BYTES) {
         ctx.addIssue({ code: 'custom', path: [name], message: 'must be 0 (no ceiling) or at least MAX_UPLOAD_BYTES' });
       }
     }

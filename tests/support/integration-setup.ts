@@ -57,7 +57,7 @@ beforeEach(async () => {
   const server = process.env.TEST_STORAGE === 's3' ? inject('s3') : null;
   if (server?.state === 'failed') throw new Error(server.reason);
   const db = await getDb();
-  await db.execute(sql`TRUNCATE blob_variants, attachments, users, blobs, rate_limits`);
+  await db.execute(sql`TRUNCATE blob_variants, attachments, users, blobs, rate_limits, pending_upload_bytes`);
   await rm(storageRoot, { recursive: true, force: true });
   if (bucket) await emptyBucket(s3Client(s3Settings()), bucket);
 });

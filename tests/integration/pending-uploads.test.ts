@@ -3,7 +3,7 @@ import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db';
-import { blobs } from '@/db/schema';
+import { blobs, pendingUploadBytes } from '@/db/schema';
 import { verifyBlobToken } from '@/lib/blobs/blob-token';
 import { purgeUnattachedBlobs } from '@/lib/blobs/purge-unattached';
 import { resetEnv } from '@/lib/env';
@@ -189,11 +189,21 @@ describe('an unattached upload counts only while its token can attach it', () =>
     expect(await listStoredFiles()).toEqual([]);
     // The totals whose time has passed are gone with it; the fresh upload's remain.
     const db = await getDb();
-    const totals = await db.execute(sql`select scope, bytes from pending_upload_bytes order by scope`);
-    expect(totals.rows.map((row) => [row.scope, Number(row.bytes)])).toEqual([
+    const totals = await db.select().from(pendingUploadBytes).orderBy(pendingUploadBytes.scope);
+    expect(totals.map((row) => [row.scope, row.bytes])).toEqual([
       ['*', 100_000],
       ['198.51.100.1', 100_000],
     ]);
+  });
+
+  it('takes every blob a purge claims at once off the totals, several of one address in one minute included', async () => {
+    setEnv({ MAX_UPLOAD_BYTES: '200000', PENDING_UPLOAD_BYTES_PER_CLIENT: '200000', PENDING_UPLOAD_BYTES_TOTAL: '0' });
+    const first = await presignedBlob({ byteSize: 100_000 });
+    const second = await presignedBlob({ byteSize: 100_000 });
+    await ageMinutes(first.id!, 49 * 60);
+    await ageMinutes(second.id!, 49 * 60);
+    expect(await purgeUnattachedBlobs()).toMatchObject({ purged: 2, failed: 0 });
+    expect((await presignedBlob({ byteSize: 200_000 })).result.status).toBe(200);
   });
 
   it('takes an attached upload off the totals', async () => {

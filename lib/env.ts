@@ -33,6 +33,8 @@ const schema = z
     RATE_LIMIT_WINDOW_SECONDS: seconds(600),
     RATE_LIMIT_DIRECT_UPLOADS: z.coerce.number().int().min(0).default(20),
     RATE_LIMIT_USERS: z.coerce.number().int().min(0).default(10),
+    // PUTs to the disk service's upload route (each may write up to the signed size).
+    RATE_LIMIT_DISK_PUTS: z.coerce.number().int().min(0).default(20),
     UNATTACHED_BLOB_TTL_HOURS: z.coerce.number().positive().default(48),
     APP_URL: z.url().optional(),
     ALLOWED_ORIGINS: optionalString,

@@ -29,6 +29,7 @@ beforeAll(async () => {
   // Every request here comes from one address; the rate-limit test turns limits back on.
   process.env.RATE_LIMIT_DIRECT_UPLOADS = '0';
   process.env.RATE_LIMIT_USERS = '0';
+  process.env.RATE_LIMIT_DISK_PUTS = '0';
   process.env.STORAGE_ROOT = storageRoot;
   delete process.env.S3_BUCKET;
   delete process.env.STORAGE_SERVICE;

@@ -141,7 +141,8 @@ describe('sign-ins posted by pages of other sites', () => {
   it('are refused (403) before they count, by Origin or by Sec-Fetch-Site, so that no site can lock recruiters out', async () => {
     const post = (headers: Record<string, string>) =>
       signIn(signInRequest(new URLSearchParams({ password: 'wrong' }).toString(), '198.51.100.60', headers), noParams);
-    for (const headers of [{ Origin: 'https://evil.example' }, { Origin: 'null' }, { 'Sec-Fetch-Site': 'cross-site' }]) {
+    const crossSite: Record<string, string>[] = [{ Origin: 'https://evil.example' }, { Origin: 'null' }, { 'Sec-Fetch-Site': 'cross-site' }];
+    for (const headers of crossSite) {
       const refused = await post(headers);
       expect(refused.status).toBe(403);
       expect((await refused.json()).error.code).toBe('cross_site_request');

@@ -3,6 +3,7 @@ import { and, asc, eq, gt, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
 import { blobs, pendingUploadBytes } from '@/db/schema';
 import { getEnv } from '@/lib/env';
+import { summarizeError } from '@/lib/http/error-log';
 import { getStorage } from '@/lib/storage';
 import { DiskStorageService } from '@/lib/storage/disk';
 import type { StorageService } from '@/lib/storage/service';
@@ -165,7 +166,7 @@ export async function purgeAbandonedUploads(options: { limit: number; clientAddr
           const [claimed] = await claimPendingBlobs([blob.id]);
           if (claimed && (await deleteClaimed(storage, claimed))) outcome.purged += 1;
         } catch (error) {
-          console.error(`purge: could not check blob ${blob.id}: ${(error as Error).message}`);
+          console.error(`purge: could not check blob ${blob.id}: ${summarizeError(error)}`);
           outcome.failed += 1;
         }
       }),
@@ -182,7 +183,7 @@ async function deleteClaimed(storage: StorageService, blob: { id: string; key: s
     await db.delete(blobs).where(and(eq(blobs.id, blob.id), eq(blobs.state, 'purging')));
     return true;
   } catch (error) {
-    console.error(`purge: could not delete blob ${blob.id}: ${(error as Error).message}`);
+    console.error(`purge: could not delete blob ${blob.id}: ${summarizeError(error)}`);
     return false;
   }
 }

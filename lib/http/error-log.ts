@@ -42,6 +42,16 @@ function describeLink(error: unknown): ErrorLink {
   return link;
 }
 
+/**
+ * An error's classes and codes along its `cause` chain, for a log line outside a request, e.g.
+ * `DrizzleQueryError > DatabaseError (57P01)`: never its message (see describeError).
+ */
+export function summarizeError(error: unknown): string {
+  return describeError(error)
+    .errors.map((link) => (link.code ? `${link.class} (${link.code})` : link.class))
+    .join(' > ');
+}
+
 /** One JSON line on stderr for a request that failed in a way nobody planned for. */
 export function logUnexpectedError(request: Request, error: unknown): void {
   writeUnexpectedError(request.method, new URL(request.url).pathname, error);

@@ -6,6 +6,7 @@ import { blobs, users } from '@/db/schema';
 import { applicantsPerPage, listApplicants } from '@/lib/admin/applicants';
 import { applicantSearchSchema, maxListPage } from '@/lib/contract/applicant-search';
 import { onRequestError } from '@/instrumentation';
+import { purgeUnattachedBlobs } from '@/lib/blobs/purge-unattached';
 import { makePdf } from '../fixtures/pdf';
 import { createUser, fileRequest, presign, putObject } from '../support/api';
 import { countRows } from '../support/state';
@@ -169,5 +170,29 @@ describe('errors that reach Next.js (pages, server components) are logged withou
     expect(applicantsPerPage * maxListPage).toBeLessThan(Number.MAX_SAFE_INTEGER);
     // What the page did before: the raw number is a database error (its message has the parameters).
     await expect(listApplicants('', 99999999999999999999)).rejects.toThrow();
+  });
+});
+
+describe('the purge logs failures without SQL', () => {
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    const db = await getDb();
+    await db.execute(sql`DROP TRIGGER IF EXISTS blobs_fail ON blobs`);
+  });
+
+  it('names the error classes and codes, not the failed statement and its parameters', async () => {
+    const pdf = makePdf();
+    const upload = await presign(fileRequest(pdf));
+    await putObject(upload.body.direct_upload.url, upload.body.direct_upload.headers, pdf);
+    const db = await getDb();
+    await db.execute(sql`update blobs set created_at = now() - interval '30 minutes'`);
+    await db.execute(sql`CREATE OR REPLACE FUNCTION fail_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'forced failure' USING ERRCODE = 'XX002'; END $$`);
+    await db.execute(sql`CREATE TRIGGER blobs_fail BEFORE UPDATE ON blobs FOR EACH ROW EXECUTE FUNCTION fail_update()`);
+    const lines: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void lines.push(args.join(' ')));
+
+    expect(await purgeUnattachedBlobs()).toMatchObject({ failed: 1 });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^purge: could not check blob [\w-]+: DrizzleQueryError > \w+ \(XX002\)$/);
   });
 });

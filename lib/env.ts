@@ -19,6 +19,8 @@ const schema = z
     DYNO: optionalString,
     NEXT_PHASE: optionalString,
     DATABASE_URL: z.url().optional(),
+    // The database provider's CA (a PEM file): the server's certificate is verified against it.
+    PGSSLROOTCERT: optionalString,
     PGLITE_DIR: optionalString.default('.data/pglite'),
     STORAGE_SERVICE: z.enum(['disk', 's3']).optional(),
     STORAGE_ROOT: optionalString.default('.data/storage'),

@@ -1,6 +1,6 @@
 // 7. Presign cost against the number of pending uploads (issue 20). POST /api/direct-uploads on
 // disk + Postgres, loaded by autocannon (in this process) at 16 connections, every request from its
-// own address, with the default rate limits and pending-upload ceilings: once with no upload pending
+// own address, with the default rate limits and pending-upload ceilings, after a 10 s warm-up: once with no upload pending
 // and once with 50,000 pending (never attached, from 5,000 addresses, inserted straight into the
 // database), alternately, `rounds` times, in one run. For each: the server's CPU ms per request
 // (utime + stime of next-server from /proc) and Postgres's (the backends of the app's database,
@@ -112,7 +112,8 @@ async function runBuild({ name, label, appDir, sourceDir, port, duration, counts
         },
       ],
     });
-    await cannon(options(3));
+    // Long enough that the first measured run does not pay for the JIT and the pool's connections.
+    await cannon(options(10));
     const runs = [];
     for (let round = 1; round <= rounds; round += 1) {
       for (const count of counts) {

@@ -84,14 +84,15 @@ export function withholdMessages(error: unknown): void {
   let current: unknown = error;
   for (let depth = 0; typeof current === 'object' && current !== null && depth < maxCauses; depth += 1) {
     const record = current as Record<string, unknown>;
+    // Reflect: a frozen error refuses quietly rather than throwing out of Next.js's hook.
     for (const key of Object.keys(record)) {
-      if (key !== 'cause' && !keptFields.has(key)) delete record[key];
+      if (key !== 'cause' && !keptFields.has(key)) Reflect.deleteProperty(record, key);
     }
     if (current instanceof Error) {
       const withheld = 'message withheld from the log (it may carry request data or SQL parameters)';
       const frames = (current.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
-      current.message = withheld;
-      current.stack = [`${current.constructor?.name ?? 'Error'}: ${withheld}`, ...frames].join('\n');
+      Reflect.set(current, 'message', withheld);
+      Reflect.set(current, 'stack', [`${current.constructor?.name ?? 'Error'}: ${withheld}`, ...frames].join('\n'));
     }
     current = record.cause;
   }

@@ -1,4 +1,4 @@
-// npm run bench [-- hash|server|api|e2e|perceived|analyze ...]
+// npm run bench [-- hash|server|api|e2e|perceived|analyze|pending ...]
 // Runs the benchmarks (all by default, in that order), prints the machine and a table of ratios,
 // keeps the latest figures of each benchmark in bench/results.json and rewrites the generated
 // table of bench/RESULTS.md (between its results markers) from them.
@@ -14,6 +14,7 @@ const benchmarks = {
   e2e: async () => (await import('./e2e.mjs')).runE2e(),
   perceived: async () => (await import('./perceived.mjs')).runPerceived(),
   analyze: async () => (await import('./analyze.mjs')).runAnalyze(),
+  pending: async () => (await import('./pending.mjs')).runPending(),
 };
 const aliases = { 'server-cost': 'server', cost: 'server', 'end-to-end': 'e2e', throughput: 'api', wait: 'perceived', analysis: 'analyze', search: 'analyze' };
 
@@ -197,6 +198,17 @@ function renderTable(all, names) {
       add(label, 'ratio browser / (native + curl)', `${fmt(result.ratio, 2)}x`, '<= 1.1x', result.ratio <= 1.1);
       const phases = Object.entries(result.phases).map(([phase, seconds]) => `${phase} ${fmt(seconds, 2)}`).join(', ');
       add(label, 'browser phases s (medians)', phases);
+    }
+    if (name === 'pending') {
+      for (const build of result.builds) {
+        const label = `7. presign with pending uploads, ${build.label} (${when})`;
+        const [none, many] = result.counts.map((count) => build.summary[count]);
+        const cell = (figure) => `${fmt(none[figure], 3)} / ${fmt(many[figure], 3)}`;
+        add(label, `app CPU ms per presign, 0 / ${result.counts[1]} pending (mean of ${result.rounds})`, cell('appCpuMsPerRequest'), build.name === 'this' ? '<= 1.1x' : '', build.name === 'this' ? many.appCpuMsPerRequest <= 1.1 * none.appCpuMsPerRequest : null);
+        add(label, `Postgres CPU ms per presign, 0 / ${result.counts[1]} pending`, cell('postgresCpuMsPerRequest'), build.name === 'this' ? '<= 1.1x' : '', build.name === 'this' ? many.postgresCpuMsPerRequest <= 1.1 * none.postgresCpuMsPerRequest : null);
+        add(label, `req/s at ${result.connections} connections, 0 / ${result.counts[1]} pending; p99 ms`, `${fmt(none.requestsPerSecond, 0)} / ${fmt(many.requestsPerSecond, 0)}; ${none.p99} / ${many.p99}`);
+        add(label, 'ratios with / without pending uploads: app, Postgres', `${fmt(many.appCpuMsPerRequest / none.appCpuMsPerRequest, 2)}x, ${fmt(many.postgresCpuMsPerRequest / none.postgresCpuMsPerRequest, 2)}x`);
+      }
     }
     if (name === 'analyze') {
       for (const file of result.analysis) {

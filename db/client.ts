@@ -1,4 +1,5 @@
 import 'server-only';
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -28,6 +29,11 @@ export interface DatabaseConfig {
   PGLITE_DIR: string;
   /** Set on Vercel: the pool is attached to Fluid compute's lifecycle. */
   VERCEL?: string | undefined;
+  /**
+   * A PEM file with the database provider's CA (libpq's name): the server's certificate and host
+   * name are then verified against it, whatever PGSSLMODE says.
+   */
+  PGSSLROOTCERT?: string | undefined;
 }
 
 export interface DatabaseHandle {
@@ -54,8 +60,10 @@ export const POOL_IDLE_TIMEOUT_MS = 5_000;
  * The `pg` pool behind DATABASE_URL. `attach` is Vercel's `attachDatabasePool`, called only when
  * running on Vercel; tests pass their own to see that it is called.
  */
-export function createPool(env: Pick<DatabaseConfig, 'DATABASE_URL' | 'VERCEL'>, attach: (pool: Pool) => void = attachDatabasePool): Pool {
-  const pool = new Pool({ connectionString: env.DATABASE_URL, max: 10, connectionTimeoutMillis: 5000, idleTimeoutMillis: POOL_IDLE_TIMEOUT_MS });
+export function createPool(env: Pick<DatabaseConfig, 'DATABASE_URL' | 'VERCEL' | 'PGSSLROOTCERT'>, attach: (pool: Pool) => void = attachDatabasePool): Pool {
+  // Without PGSSLROOTCERT, pg reads PGSSLMODE itself (and `sslmode` in the URL).
+  const ssl = env.PGSSLROOTCERT ? { ssl: { ca: readFileSync(env.PGSSLROOTCERT, 'utf8'), rejectUnauthorized: true } } : {};
+  const pool = new Pool({ connectionString: env.DATABASE_URL, max: 10, connectionTimeoutMillis: 5000, idleTimeoutMillis: POOL_IDLE_TIMEOUT_MS, ...ssl });
   // A connection closed by the server (restart, failover, pg_terminate_backend) emits `error`: on
   // the pool while idle, on the client while checked out. Unheard, either would crash the process.
   // The query in flight fails on its own (503 to the caller); the pool opens a new connection.

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { bigint, customType, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 // `purging`: claimed by the unattached-blob purge; it can no longer be attached.
 export const blobStates = ['pending', 'attached', 'purging'] as const;
@@ -34,6 +34,9 @@ export const blobs = pgTable(
     // Who asked for the upload, while it is pending (cleared on attach): pending bytes are capped
     // per client address.
     clientAddress: text('client_address'),
+    // Until when its bytes count against the pending-upload ceilings (its token's expiry, rounded up:
+    // see lib/blobs/pending-uploads.ts), in the `pending_upload_bytes` row of that time.
+    countedUntil: timestamp('counted_until', { withTimezone: true }),
     // When the purge found the object in storage; null: not looked for, or not there yet.
     objectSeenAt: timestamp('object_seen_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -52,6 +55,7 @@ export const blobs = pgTable(
   (table) => [
     index('blobs_state_created_at_idx').on(table.state, table.createdAt),
     index('blobs_pending_client_address_idx').on(table.clientAddress).where(sql`${table.state} = 'pending'`),
+    index('blobs_pending_counted_until_idx').on(table.countedUntil).where(sql`${table.state} = 'pending'`),
     index('blobs_search_vector_idx').using('gin', table.searchVector),
   ],
 );
@@ -122,6 +126,22 @@ export const analysisBackfill = pgTable('analysis_backfill', {
     .primaryKey()
     .references(() => blobs.id, { onDelete: 'cascade' }),
 });
+
+/**
+ * Running totals of the bytes of pending blobs, per client address and in all (scope `*`), by the
+ * time they stop counting (`until`, a minute): a presign reads at most one row per minute of a
+ * token's life for each of its two scopes, however many uploads are pending. Rows whose time has
+ * passed count for nothing; the purge deletes them.
+ */
+export const pendingUploadBytes = pgTable(
+  'pending_upload_bytes',
+  {
+    scope: text('scope').notNull(),
+    until: timestamp('until', { withTimezone: true }).notNull(),
+    bytes: bigint('bytes', { mode: 'number' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.scope, table.until] })],
+);
 
 /** Fixed-window request counters, in the database so that every app instance shares them. */
 export const rateLimits = pgTable('rate_limits', {

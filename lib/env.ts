@@ -18,6 +18,8 @@ const schema = z
     DYNO: optionalString,
     NEXT_PHASE: optionalString,
     DATABASE_URL: z.url().optional(),
+    // The database provider's CA (a PEM file): the server's certificate is verified against it.
+    PGSSLROOTCERT: optionalString,
     PGLITE_DIR: optionalString.default('.data/pglite'),
     STORAGE_SERVICE: z.enum(['disk', 's3']).optional(),
     STORAGE_ROOT: optionalString.default('.data/storage'),
@@ -32,13 +34,16 @@ const schema = z
     RATE_LIMIT_WINDOW_SECONDS: seconds(600),
     RATE_LIMIT_DIRECT_UPLOADS: z.coerce.number().int().min(0).default(20),
     RATE_LIMIT_USERS: z.coerce.number().int().min(0).default(10),
+    // PUTs to the disk service's upload route (each may write up to the signed size).
+    RATE_LIMIT_DISK_PUTS: z.coerce.number().int().min(0).default(20),
     UNATTACHED_BLOB_TTL_HOURS: z.coerce.number().positive().default(48),
     APP_URL: z.url().optional(),
     ALLOWED_ORIGINS: optionalString,
     MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(10 * MIB),
     // Bytes presigned but not attached (storage an upload may fill), per client address and in all.
+    // The total's default depends on the storage (lib/blobs/pending-uploads.ts): unset here.
     PENDING_UPLOAD_BYTES_PER_CLIENT: z.coerce.number().int().min(0).default(100 * MIB),
-    PENDING_UPLOAD_BYTES_TOTAL: z.coerce.number().int().min(0).default(1024 * MIB),
+    PENDING_UPLOAD_BYTES_TOTAL: z.coerce.number().int().min(0).optional(),
     UPLOAD_URL_EXPIRES_IN: seconds(300),
     DOWNLOAD_URL_EXPIRES_IN: seconds(300),
     CRON_SECRET: optionalString,
@@ -80,7 +85,8 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: ['UNATTACHED_BLOB_TTL_HOURS'], message: 'must be longer than BLOB_TOKEN_EXPIRES_IN' });
     }
     for (const name of ['PENDING_UPLOAD_BYTES_PER_CLIENT', 'PENDING_UPLOAD_BYTES_TOTAL'] as const) {
-      if (env[name] !== 0 && env[name] < env.MAX_UPLOAD_BYTES) {
+      const ceiling = env[name];
+      if (ceiling !== undefined && ceiling !== 0 && ceiling < env.MAX_UPLOAD_BYTES) {
         ctx.addIssue({ code: 'custom', path: [name], message: 'must be 0 (no ceiling) or at least MAX_UPLOAD_BYTES' });
       }
     }

@@ -40,6 +40,7 @@ try {
         // minutes and address) would refuse the suite itself. The limiter is tested in tests/integration.
         RATE_LIMIT_DIRECT_UPLOADS: process.env.RATE_LIMIT_DIRECT_UPLOADS ?? '1000',
         RATE_LIMIT_USERS: process.env.RATE_LIMIT_USERS ?? '1000',
+        RATE_LIMIT_DISK_PUTS: process.env.RATE_LIMIT_DISK_PUTS ?? '1000',
         // The disk project works its jobs through POST /api/jobs, kicked after each send, as on
         // Vercel; the S3 one with the in-process worker, as on one host or Heroku.
         ...(useS3 ? {} : { JOBS_IN_PROCESS: 'false', JOBS_KICK: 'true' }),

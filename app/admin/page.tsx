@@ -5,6 +5,7 @@ import { DeleteApplicantButton } from '@/app/admin/_components/delete-applicant-
 import { SignOutButton } from '@/app/admin/_components/sign-out-button';
 import { applicantsPerPage, listApplicants, type ApplicantRow } from '@/lib/admin/applicants';
 import { requireAdminPage } from '@/lib/admin/session';
+import { applicantSearchSchema, maxSearchLength } from '@/lib/contract/applicant-search';
 import { formatBytes } from '@/lib/format-bytes';
 
 export const metadata: Metadata = { title: 'Applicants — Resume Drop', robots: { index: false } };
@@ -79,10 +80,9 @@ function ResumeDetails({ row }: { row: ApplicantRow }) {
   );
 }
 
-export default async function AdminPage({ searchParams }: { searchParams: Promise<{ q?: string; page?: string }> }) {
+export default async function AdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireAdminPage();
-  const { q = '', page: pageParam } = await searchParams;
-  const page = Math.max(1, Number.parseInt(pageParam ?? '1', 10) || 1);
+  const { q, page } = applicantSearchSchema.parse(await searchParams);
   const { rows, total } = await listApplicants(q, page);
   const pages = Math.max(1, Math.ceil(total / applicantsPerPage));
   const pageLink = (target: number) => `/admin?${new URLSearchParams({ ...(q ? { q } : {}), page: String(target) })}`;
@@ -110,7 +110,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           <label htmlFor="q" className="visually-hidden">
             Search names, emails and resumes
           </label>
-          <input id="q" name="q" type="search" defaultValue={q} placeholder="Search names, emails and resumes" />
+          <input id="q" name="q" type="search" defaultValue={q} maxLength={maxSearchLength} placeholder="Search names, emails and resumes" />
           <button type="submit" className="button-secondary">
             Search
           </button>

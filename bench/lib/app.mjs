@@ -183,6 +183,7 @@ export async function prepareApp({ storage, port, label = storage, extraEnv = {}
     MAX_UPLOAD_BYTES: String(maxUploadBytes),
     RATE_LIMIT_DIRECT_UPLOADS: '100000',
     RATE_LIMIT_USERS: '100000',
+    RATE_LIMIT_DISK_PUTS: '100000',
     ...extraEnv,
   };
   // The pending-upload ceilings must be at least MAX_UPLOAD_BYTES, and their defaults (100 MiB a

@@ -34,6 +34,7 @@ const prepared = await prepareApp({
     // Every client here has the same address; the limits would be the only thing measured.
     RATE_LIMIT_DIRECT_UPLOADS: '0',
     RATE_LIMIT_USERS: '0',
+    RATE_LIMIT_DISK_PUTS: '0',
     PENDING_UPLOAD_BYTES_PER_CLIENT: '0',
     PENDING_UPLOAD_BYTES_TOTAL: '0',
   },

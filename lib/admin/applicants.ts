@@ -4,6 +4,7 @@ import { getDb } from '@/lib/db';
 import type { Database } from '@/db/client';
 import { attachments, blobs, blobVariants, searchConfig, users } from '@/db/schema';
 import { createResumeUrl, isResumeOf } from '@/lib/blobs/resume';
+import { maxSearchLength } from '@/lib/contract/applicant-search';
 import { getEnv } from '@/lib/env';
 import { appError } from '@/lib/http/errors';
 import { removeDisallowedCharacters } from '@/lib/plain-text';
@@ -14,7 +15,6 @@ import { analyzeResumeJob } from '@/lib/jobs/analyze-resume';
 import { runningJobKeys } from '@/lib/jobs/status';
 
 export const applicantsPerPage = 20;
-const maxSearchLength = 200;
 
 /** A piece of an excerpt; `highlighted` pieces are the words the search found. */
 export interface ExcerptPart {

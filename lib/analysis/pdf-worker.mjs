@@ -20,9 +20,13 @@ class AnalysisFailure extends Error {
 
 // Control characters (but tab and newline) and U+0000, which Postgres text refuses.
 const unwanted = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+// Invisible format characters (Unicode category Cf: bidirectional overrides and isolates such as
+// U+202E, zero-width spaces and joiners, soft hyphens), removed as they are from names
+// (lib/plain-text.ts): they would make an excerpt in /admin read differently from the file.
+const formatCharacters = /\p{Cf}/gu;
 
 function clean(value, maxLength) {
-  return value.toWellFormed().replace(unwanted, ' ').slice(0, maxLength);
+  return value.toWellFormed().replace(formatCharacters, '').replace(unwanted, ' ').slice(0, maxLength);
 }
 
 /** The first `maxBytes` of `text` in UTF-8, cut on a character boundary. */

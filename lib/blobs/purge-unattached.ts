@@ -1,15 +1,19 @@
 import 'server-only';
-import { and, asc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
-import { blobs } from '@/db/schema';
+import { blobs, pendingUploadBytes } from '@/db/schema';
 import { getEnv } from '@/lib/env';
+import { summarizeError } from '@/lib/http/error-log';
 import { getStorage } from '@/lib/storage';
 import { DiskStorageService } from '@/lib/storage/disk';
 import type { StorageService } from '@/lib/storage/service';
+import { claimPendingBlobs } from './pending-upload-totals';
 
 export interface PurgeResult {
   /** Unattached blobs older than `olderThanHours`. */
   purged: number;
+  /** Unattached blobs whose token has expired: nothing can attach them any more. */
+  expired: number;
   /** Blobs whose upload URL expired without any object being stored. */
   abandoned: number;
   /** Leftover temporary files of the disk service (interrupted uploads). */
@@ -29,21 +33,22 @@ const noId = '00000000-0000-0000-0000-000000000000';
 export const abandonedUploadGraceSeconds = 15 * 60;
 
 /**
- * Deletes blobs never attached after `olderThanHours` (default UNATTACHED_BLOB_TTL_HOURS): the
- * object first, then the row. Each blob is first claimed (`purging`), which attaching refuses, so an
- * attached blob is never touched; a blob whose object could not be deleted stays claimed and is
- * retried by the next run. Then the abandoned uploads and the disk service's leftover temporary
- * files. Safe to run concurrently and repeatedly.
+ * Deletes blobs never attached after `olderThanHours` (default UNATTACHED_BLOB_TTL_HOURS), and
+ * sooner those whose token has expired (they stopped counting against the pending-upload ceilings
+ * then): the object first, then the row. Each blob is first claimed (`purging`), which attaching
+ * refuses, so an attached blob is never touched; a blob whose object could not be deleted stays
+ * claimed and is retried by the next run. Then the abandoned uploads, the running totals whose time
+ * has passed and the disk service's leftover temporary files. Safe to run concurrently and repeatedly.
  */
 export async function purgeUnattachedBlobs(olderThanHours = getEnv().UNATTACHED_BLOB_TTL_HOURS): Promise<PurgeResult> {
   const db = await getDb();
   const storage = getStorage();
   const cutoff = new Date(Date.now() - olderThanHours * 3600_000);
-  const result: PurgeResult = { purged: 0, abandoned: 0, temporaryFiles: 0, failed: 0, olderThanHours };
+  const result: PurgeResult = { purged: 0, expired: 0, abandoned: 0, temporaryFiles: 0, failed: 0, olderThanHours };
   let after = noId;
   for (;;) {
     const candidates = await db
-      .select({ id: blobs.id })
+      .select({ id: blobs.id, key: blobs.key, state: blobs.state })
       .from(blobs)
       .where(
         and(
@@ -58,15 +63,22 @@ export async function purgeUnattachedBlobs(olderThanHours = getEnv().UNATTACHED_
     const last = candidates.at(-1);
     if (!last) break;
     after = last.id;
-    const claimed = await db
-      .update(blobs)
-      .set({ state: 'purging' })
-      .where(and(inArray(blobs.id, candidates.map((candidate) => candidate.id)), inArray(blobs.state, ['pending', 'purging'])))
-      .returning({ id: blobs.id, key: blobs.key });
+    // Blobs still claimed from a run whose deletion failed are tried again as they are.
+    const claimed = [
+      ...(await claimPendingBlobs(candidates.filter((blob) => blob.state === 'pending').map((blob) => blob.id))),
+      ...candidates.filter((blob) => blob.state === 'purging'),
+    ];
     for (const blob of claimed) {
       if (await deleteClaimed(storage, blob)) result.purged += 1;
       else result.failed += 1;
     }
+  }
+
+  for (;;) {
+    const batch = await purgeExpiredUploads(storage, batchSize);
+    result.expired += batch.purged;
+    result.failed += batch.failed;
+    if (batch.examined < batchSize) break;
   }
 
   for (;;) {
@@ -76,10 +88,44 @@ export async function purgeUnattachedBlobs(olderThanHours = getEnv().UNATTACHED_
     // A batch that only failed (storage down) would be examined again and again.
     if (batch.examined < batchSize || batch.purged + batch.seen === 0) break;
   }
+  await db.delete(pendingUploadBytes).where(lte(pendingUploadBytes.until, sql`now()`));
   if (storage instanceof DiskStorageService) {
     result.temporaryFiles = await storage.purgeTemporaryFiles(new Date(Date.now() - abandonedUploadGraceSeconds * 1000));
   }
   return result;
+}
+
+/**
+ * Deletes pending blobs whose token has expired, with or without an object: they no longer count
+ * and can never be attached. Not before their upload URL has expired with its grace too, should
+ * BLOB_TOKEN_EXPIRES_IN be the shorter: a PUT in flight would otherwise store an object with no row.
+ */
+async function purgeExpiredUploads(storage: StorageService, limit: number) {
+  const db = await getDb();
+  const candidates = await db
+    .select({ id: blobs.id })
+    .from(blobs)
+    .where(
+      and(
+        eq(blobs.state, 'pending'),
+        lte(blobs.countedUntil, sql`now()`),
+        lt(blobs.createdAt, uploadUrlsExpiredBefore()),
+        eq(blobs.serviceName, storage.name),
+      ),
+    )
+    .orderBy(asc(blobs.countedUntil))
+    .limit(limit);
+  const outcome = { examined: candidates.length, purged: 0, failed: 0 };
+  for (const blob of await claimPendingBlobs(candidates.map((candidate) => candidate.id))) {
+    if (await deleteClaimed(storage, blob)) outcome.purged += 1;
+    else outcome.failed += 1;
+  }
+  return outcome;
+}
+
+/** Blobs created before this have upload URLs that expired, grace included: no PUT is in flight. */
+function uploadUrlsExpiredBefore() {
+  return sql`now() - make_interval(secs => ${getEnv().UPLOAD_URL_EXPIRES_IN + abandonedUploadGraceSeconds}::int)`;
 }
 
 /**
@@ -91,7 +137,7 @@ export async function purgeUnattachedBlobs(olderThanHours = getEnv().UNATTACHED_
 export async function purgeAbandonedUploads(options: { limit: number; clientAddress?: string }) {
   const db = await getDb();
   const storage = getStorage();
-  const expiredBefore = sql`now() - make_interval(secs => ${getEnv().UPLOAD_URL_EXPIRES_IN + abandonedUploadGraceSeconds}::int)`;
+  const expiredBefore = uploadUrlsExpiredBefore();
   const candidates = await db
     .select({ id: blobs.id, key: blobs.key })
     .from(blobs)
@@ -117,14 +163,10 @@ export async function purgeAbandonedUploads(options: { limit: number; clientAddr
             outcome.seen += 1;
             return;
           }
-          const [claimed] = await db
-            .update(blobs)
-            .set({ state: 'purging' })
-            .where(and(eq(blobs.id, blob.id), eq(blobs.state, 'pending')))
-            .returning({ id: blobs.id, key: blobs.key });
+          const [claimed] = await claimPendingBlobs([blob.id]);
           if (claimed && (await deleteClaimed(storage, claimed))) outcome.purged += 1;
         } catch (error) {
-          console.error(`purge: could not check blob ${blob.id}: ${(error as Error).message}`);
+          console.error(`purge: could not check blob ${blob.id}: ${summarizeError(error)}`);
           outcome.failed += 1;
         }
       }),
@@ -141,7 +183,7 @@ async function deleteClaimed(storage: StorageService, blob: { id: string; key: s
     await db.delete(blobs).where(and(eq(blobs.id, blob.id), eq(blobs.state, 'purging')));
     return true;
   } catch (error) {
-    console.error(`purge: could not delete blob ${blob.id}: ${(error as Error).message}`);
+    console.error(`purge: could not delete blob ${blob.id}: ${summarizeError(error)}`);
     return false;
   }
 }

@@ -18,6 +18,7 @@ export const errorTable = {
   not_found: { status: 404, message: 'This applicant does not exist.' },
   email_taken: { status: 409, message: 'An application with this email address already exists.' },
   blob_already_attached: { status: 409, message: 'This upload has already been used for an application.' },
+  upload_in_progress: { status: 409, message: 'An upload to this URL is already in progress.' },
   already_uploaded: { status: 412, message: 'This file has already been uploaded; an upload URL cannot overwrite it.' },
   body_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'Send the body as JSON, with Content-Type: application/json.' },

@@ -76,12 +76,11 @@ export function route<P = Record<string, never>>(handler: RouteHandler<P>): Rout
 const maxJsonBytes = 64 * 1024;
 
 /**
- * A browser on another site can post to us without a CORS preflight as long as the body is not
- * declared JSON ("simple" requests: text/plain, forms, no type): so the JSON endpoints take only
- * `application/json`, and refuse requests a browser marks as coming from another site. Requests
- * without those headers (curl, servers, tests) are not browsers acting for a visitor and pass.
+ * Refuses (403) a request a browser marks as sent by a page of another site (`Origin`, or
+ * `Sec-Fetch-Site` where no `Origin` is sent) not listed in ALLOWED_ORIGINS. Requests without those
+ * headers (curl, servers, tests) are not browsers acting for a visitor and pass.
  */
-export function assertJsonRequest(request: Request): void {
+export function assertSameSiteRequest(request: Request): void {
   const origin = request.headers.get('origin');
   if (origin !== null) {
     if (!isAllowedOrigin(origin)) {
@@ -90,6 +89,15 @@ export function assertJsonRequest(request: Request): void {
   } else if (request.headers.get('sec-fetch-site') === 'cross-site') {
     throw appError('cross_site_request');
   }
+}
+
+/**
+ * A browser on another site can post to us without a CORS preflight as long as the body is not
+ * declared JSON ("simple" requests: text/plain, forms, no type): so the JSON endpoints take only
+ * `application/json`, and refuse requests a browser marks as coming from another site.
+ */
+export function assertJsonRequest(request: Request): void {
+  assertSameSiteRequest(request);
   const mediaType = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (mediaType !== 'application/json') {
     throw appError('unsupported_media_type');

@@ -7,7 +7,7 @@ import { preparedStatement } from '@/db/prepared';
 import { getEnv } from '@/lib/env';
 import { appError, AppError } from './errors';
 
-export type RateLimitedAction = 'direct-uploads' | 'users';
+export type RateLimitedAction = 'direct-uploads' | 'users' | 'disk-puts';
 
 /** What every client whose address cannot be read shares: a fresh bucket must cost a real address. */
 const unidentified = 'unidentified';
@@ -162,7 +162,7 @@ export class RateLimitHit {
 /** The request's hit on its action's limit; null when the limit is off (0). */
 export function rateLimitHit(request: Request, action: RateLimitedAction): RateLimitHit | null {
   const env = getEnv();
-  const limit = action === 'users' ? env.RATE_LIMIT_USERS : env.RATE_LIMIT_DIRECT_UPLOADS;
+  const limit = { 'direct-uploads': env.RATE_LIMIT_DIRECT_UPLOADS, users: env.RATE_LIMIT_USERS, 'disk-puts': env.RATE_LIMIT_DISK_PUTS }[action];
   if (limit === 0) return null;
   return new RateLimitHit(`${action}:${clientAddress(request, env.TRUSTED_PROXY_HOPS)}`, limit, env.RATE_LIMIT_WINDOW_SECONDS);
 }
@@ -181,7 +181,7 @@ export async function withRateLimit<T>(
   try {
     const result = await handle(hit);
     // A path that never counted its hit is a bug: fail loudly rather than let requests through.
-    if (hit && !hit.counted) throw new Error(`POST ${action} answered without counting its rate-limit hit`);
+    if (hit && !hit.counted) throw new Error(`${action} answered without counting its rate-limit hit`);
     return result;
   } catch (error) {
     await hit?.settle();

@@ -1,7 +1,7 @@
 import 'server-only';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { link, mkdir, open, readdir, readFile, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { link, mkdir, open, readdir, readFile, rename, stat, statfs, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -173,10 +173,17 @@ export class DiskStorageService implements StorageService {
 
     const temporaryFolder = path.join(this.root, 'tmp');
     await mkdir(temporaryFolder, { recursive: true });
-    const temporary = path.join(temporaryFolder, `${claims.key}.${randomBytes(6).toString('hex')}.part`);
-    const temporaryRecord = `${temporary.slice(0, -'.part'.length)}.md5.part`;
+    // One name per key, created exclusively: a second PUT to the same URL while one is being
+    // written is refused at once, before it reads a byte (across processes too). A file left by a
+    // process that died goes with the purge's temporary files, after the URL has expired.
+    const temporary = path.join(temporaryFolder, `${claims.key}.part`);
+    const temporaryRecord = path.join(temporaryFolder, `${claims.key}.md5.part`);
+    const file = await open(temporary, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EEXIST') throw appError('upload_in_progress');
+      throw error;
+    });
     try {
-      const { byteSize, checksum } = await writeHashed(body, temporary, claims.byteSize);
+      const { byteSize, checksum } = await writeHashed(body, file, claims.byteSize);
       if (byteSize !== claims.byteSize) {
         throw appError('length_mismatch', { message: `Received ${byteSize} bytes; this upload was signed for ${claims.byteSize}.` });
       }
@@ -196,9 +203,18 @@ export class DiskStorageService implements StorageService {
       await writeFile(temporaryRecord, formatChecksumRecord(byteSize, checksum), { flag: 'wx', mode: 0o600 });
       await rename(temporaryRecord, checksumPathFor(destination));
     } finally {
+      // Closed already by its write stream, unless that stream never started.
+      await file.close().catch(() => undefined);
       await unlink(temporary).catch(() => undefined);
       await unlink(temporaryRecord).catch(() => undefined);
     }
+  }
+
+  /** Bytes free for this process on the file system that holds the storage root. */
+  async freeBytes(): Promise<number> {
+    await mkdir(this.root, { recursive: true });
+    const { bavail, bsize } = await statfs(this.root);
+    return bavail * bsize;
   }
 
   /**
@@ -309,7 +325,7 @@ async function exists(file: string): Promise<boolean> {
 
 async function writeHashed(
   body: ReadableStream<Uint8Array> | null,
-  file: string,
+  file: FileHandle,
   limit: number,
 ): Promise<{ byteSize: number; checksum: string }> {
   const hash = createHash('md5');
@@ -327,7 +343,7 @@ async function writeHashed(
   });
   const source = body ? Readable.fromWeb(body as WebReadableStream<Uint8Array>) : Readable.from([]);
   try {
-    await pipeline(source, meter, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+    await pipeline(source, meter, file.createWriteStream());
   } catch (error) {
     if (error instanceof AppError) throw error;
     throw appError('upload_interrupted');

@@ -5,6 +5,7 @@ import { getDb } from '@/lib/db';
 import { preparedStatement } from '@/db/prepared';
 import { attachments, blobs, users, type User } from '@/db/schema';
 import { verifyBlobToken } from '@/lib/blobs/blob-token';
+import { releasePendingBytesCte } from '@/lib/blobs/pending-upload-totals';
 import { createResumeUrl, resumeAttachment } from '@/lib/blobs/resume';
 import { alreadyAttached, verifyUploadedBlob, type UploadCandidate } from '@/lib/blobs/verify-upload';
 import { appError } from '@/lib/http/errors';
@@ -62,7 +63,8 @@ const countAndLookUp = lookupStatement(true);
  * Claims the pending blob, writes the user only if the claim succeeded, and the attachment with
  * both: one statement, so atomic without BEGIN/COMMIT and one round trip instead of five. A failure
  * anywhere (email taken, blob attached meanwhile) writes nothing. The blob's client address only
- * served the pending-upload ceilings: it is not kept with the application.
+ * served the pending-upload ceilings: it is not kept with the application, and its bytes leave the
+ * running totals (`released`).
  */
 const createWithResume = preparedStatement<CreatedUserRow>(
   'users_create_with_resume',
@@ -77,7 +79,7 @@ const createWithResume = preparedStatement<CreatedUserRow>(
     ), attached as (
       insert into ${attachments} (name, record_type, record_id, blob_id)
       select ${resumeAttachment.name}::text, ${resumeAttachment.recordType}::text, created.id, claimed.id from created, claimed
-    )
+    ), ${releasePendingBytesCte(sql`claimed`)}
     select * from created`,
 );
 

@@ -85,3 +85,19 @@ test('a recruiter signs in, finds an applicant, opens the resume and deletes the
   await page.goto('/admin');
   await expect(page).toHaveURL(/\/admin\/login$/);
 });
+
+test('odd list parameters are clamped, never a 500: a page too large, a search given twice', async ({ page }) => {
+  await page.goto('/admin/login');
+  await page.getByLabel('Password').fill('e2e-admin-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Applicants' })).toBeVisible();
+
+  const huge = await page.goto('/admin?page=99999999999999999999');
+  expect(huge?.status()).toBe(200);
+  await expect(page.getByRole('heading', { name: 'Applicants' })).toBeVisible();
+  const twice = await page.goto('/admin?q=a&q=b');
+  expect(twice?.status()).toBe(200);
+  await expect(page.getByLabel('Search names, emails and resumes')).toHaveValue('a');
+  const csv = await page.request.get('/api/admin/applicants/export?q=a&q=b');
+  expect(csv.status()).toBe(200);
+});

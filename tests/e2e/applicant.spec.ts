@@ -93,6 +93,14 @@ test('choosing another file mid-upload cancels the first; only the second is att
   page.on('request', (request) => {
     if (new URL(request.url()).pathname === '/api/users') sentToken = request.postDataJSON().pdf;
   });
+  // The first file's blob is deleted by the form, so that it stops counting against the ceilings.
+  const deleted: { token: string; status: number }[] = [];
+  page.on('response', (response) => {
+    const { pathname } = new URL(response.url());
+    if (response.request().method() === 'DELETE' && pathname.startsWith('/api/direct-uploads/')) {
+      deleted.push({ token: decodeURIComponent(pathname.slice('/api/direct-uploads/'.length)), status: response.status() });
+    }
+  });
   await page.goto('/');
   const cdp = await throttleUploads(page, 256 * 1024);
   await recordProgress(page);
@@ -111,6 +119,7 @@ test('choosing another file mid-upload cancels the first; only the second is att
   await expect(page.getByText('second.pdf')).toBeVisible();
   expect(tokens).toHaveLength(2);
   expect(sentToken).toBe(tokens[1]);
+  await expect.poll(() => deleted).toEqual([{ token: tokens[0], status: 204 }]);
   const href = await page.getByRole('link', { name: 'View your resume' }).getAttribute('href');
   expect(Buffer.from(await (await page.request.get(href!)).body()).equals(second)).toBe(true);
 });

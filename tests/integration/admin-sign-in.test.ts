@@ -137,6 +137,25 @@ describe('failed admin sign-ins are limited in the database', () => {
   });
 });
 
+describe('sign-ins posted by pages of other sites', () => {
+  it('are refused (403) before they count, by Origin or by Sec-Fetch-Site, so that no site can lock recruiters out', async () => {
+    const post = (headers: Record<string, string>) =>
+      signIn(signInRequest(new URLSearchParams({ password: 'wrong' }).toString(), '198.51.100.60', headers), noParams);
+    const crossSite: Record<string, string>[] = [{ Origin: 'https://evil.example' }, { Origin: 'null' }, { 'Sec-Fetch-Site': 'cross-site' }];
+    for (const headers of crossSite) {
+      const refused = await post(headers);
+      expect(refused.status).toBe(403);
+      expect((await refused.json()).error.code).toBe('cross_site_request');
+    }
+    expect(await counters()).toEqual({});
+    // The app's own login page, and clients that are not browsers, still sign in.
+    expect((await post({ Origin: origin, 'Sec-Fetch-Site': 'same-origin' })).status).toBe(303);
+    expect(await counters()).toEqual({ 'admin-sign-in:198.51.100.60': 1, 'admin-sign-in:*': 1 });
+    const right = await signIn(signInRequest(new URLSearchParams({ password }).toString(), '198.51.100.61', { Origin: origin }), noParams);
+    expect(right.status).toBe(303);
+  });
+});
+
 describe('the admin session', () => {
   it('ends when ADMIN_PASSWORD changes', async () => {
     const { setCookie } = await attempt(password);

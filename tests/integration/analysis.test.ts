@@ -21,6 +21,7 @@ import { makePdf } from '../fixtures/pdf';
 import {
   makeCompressionBomb,
   makeEncryptedPdf,
+  makeFormatCharactersPdf,
   makeManyPagesPdf,
   makeRandomPdf,
   makeTextPdf,
@@ -118,6 +119,20 @@ describe('analysis of attached resumes', () => {
     expect((await listApplicants('clustering', 1)).rows.map((r) => r.email)).toEqual(['grace@example.com']);
     expect((await listApplicants('other@', 1)).rows.map((r) => r.email)).toEqual(['other@example.com']);
     expect((await listApplicants('nowhere-to-be-found', 1)).total).toBe(0);
+  });
+
+  it('stores extracted text and PDF metadata without bidirectional or other invisible format characters', async () => {
+    // The text reads "invoice ~fdp.exe|" where `~` is U+202E and `|` U+200B (the font's ToUnicode);
+    // PDF.js 5 itself drops those from text content, the metadata comes as the file has it.
+    const pdf = makeFormatCharactersPdf('Qx invoice ~fdp.exe| paid', { title: 'cv\u202Efdp.exe', author: 'Ev\u200Be \u2066Hidden\u2069 \u00ADAuthor' });
+    const { blobId } = await apply(pdf, 'bidi@example.com', 'Bidi');
+    expect(await analyzeBlob(blobId)).toMatchObject({ status: 'analyzed' });
+    const row = await blobRow(blobId);
+    expect(row?.extractedText).toBe('Qx invoice fdp.exe paid');
+    expect(row?.pdfMetadata).toMatchObject({ title: 'cvfdp.exe', author: 'Eve Hidden Author' });
+    expect(JSON.stringify(row)).not.toMatch(/\p{Cf}/u);
+    const found = await listApplicants('invoice', 1);
+    expect(found.rows[0]?.excerpt?.map((part) => part.text).join('')).not.toMatch(/\p{Cf}/u);
   });
 
   it('ranks name and email matches first, then resumes by relevance', async () => {
@@ -305,7 +320,7 @@ describe('analysis of attached resumes', () => {
 
     const before = (await listStoredFiles()).sort();
     expect(before).toHaveLength(3);
-    expect(await purgeUnattachedBlobs()).toEqual({ purged: 1, abandoned: 0, temporaryFiles: 0, failed: 0, olderThanHours: 48 });
+    expect(await purgeUnattachedBlobs()).toEqual({ purged: 1, expired: 0, abandoned: 0, temporaryFiles: 0, failed: 0, olderThanHours: 48 });
     const after = (await listStoredFiles()).sort();
     expect(after).toHaveLength(2);
     expect(after.filter((file) => file.startsWith('variants/'))).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { getEnv } from '@/lib/env';
+import { afterEach, describe, expect, it } from 'vitest';
+import { getEnv, resetEnv } from '@/lib/env';
 import { getStorage } from '@/lib/storage';
 import { DiskStorageService } from '@/lib/storage/disk';
 import { signToken } from '@/lib/signed-token';
@@ -151,6 +151,59 @@ describe('PUT /api/storage/disk/[token]', () => {
     const { url, headers } = await signedUpload(pdf);
     await putObject(url, headers, pdf);
     expect((await getObject(url)).status).toBe(403);
+  });
+});
+
+describe('PUT /api/storage/disk/[token]: one at a time per URL, and counted per address', () => {
+  afterEach(() => {
+    process.env.RATE_LIMIT_DISK_PUTS = '0';
+    resetEnv();
+  });
+
+  it('refuses a second PUT to the same URL at once (409) while the first is being written', async () => {
+    const pdf = makePdf();
+    const { url, headers } = await signedUpload(pdf);
+    let send!: ReadableStreamDefaultController<Uint8Array>;
+    const slow = new ReadableStream<Uint8Array>({ start: (controller) => void (send = controller) });
+    send.enqueue(pdf.subarray(0, 10));
+    const first = putObject(url, headers, slow);
+    // The first PUT has opened its file once its first bytes are on disk.
+    const folder = path.join(getStorageRoot(), 'tmp');
+    for (let waited = 0; !(await readdir(folder).catch(() => [])).some((name) => name.endsWith('.part')) && waited < 100; waited += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const second = await putObject(url, headers, pdf);
+    expect(second.status).toBe(409);
+    expect((await second.json()).error.code).toBe('upload_in_progress');
+
+    send.enqueue(pdf.subarray(10));
+    send.close();
+    expect((await first).status).toBe(200);
+    expect(await listStoredFiles()).toHaveLength(1);
+    // Once it is stored, the URL cannot write again.
+    expect((await putObject(url, headers, pdf)).status).toBe(412);
+  });
+
+  it('counts PUTs per client address under RATE_LIMIT_DISK_PUTS (429 with Retry-After), before reading them', async () => {
+    process.env.RATE_LIMIT_DISK_PUTS = '2';
+    resetEnv();
+    const from = (address: string) => ({ 'X-Forwarded-For': address });
+    const pdf = makePdf();
+    const { url, headers } = await signedUpload(pdf);
+    expect((await putObject(url, { ...headers, ...from('198.51.100.5') }, pdf.subarray(1))).status).toBe(422);
+    expect((await putObject(url, { ...headers, ...from('198.51.100.5') }, pdf.subarray(1))).status).toBe(422);
+    const limited = await putObject(url, { ...headers, ...from('198.51.100.5') }, pdf);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('Retry-After'))).toBeGreaterThan(0);
+    expect(await listStoredFiles()).toEqual([]);
+    expect((await putObject(url, { ...headers, ...from('198.51.100.6') }, pdf)).status).toBe(200);
+  });
+
+  it('limits nothing with RATE_LIMIT_DISK_PUTS=0, and defaults to 20', async () => {
+    expect(getEnv().RATE_LIMIT_DISK_PUTS).toBe(0);
+    delete process.env.RATE_LIMIT_DISK_PUTS;
+    resetEnv();
+    expect(getEnv().RATE_LIMIT_DISK_PUTS).toBe(20);
   });
 });
 

@@ -50,13 +50,13 @@ describe('purging blobs never attached', () => {
     await age(attachedBlob!.id, 500);
     expect(await listStoredFiles()).toHaveLength(3);
 
-    expect(await purgeUnattachedBlobs()).toEqual({ purged: 2, abandoned: 0, temporaryFiles: 0, failed: 0, olderThanHours: 48 });
+    expect(await purgeUnattachedBlobs()).toEqual({ purged: 2, expired: 0, abandoned: 0, temporaryFiles: 0, failed: 0, olderThanHours: 48 });
     expect(await states()).toEqual(['attached', 'pending']);
     expect(await listStoredFiles()).toHaveLength(2);
     expect(await countRows()).toEqual({ users: 1, blobs: 2, attachments: 1 });
 
-    expect(await purgeUnattachedBlobs()).toEqual({ purged: 0, abandoned: 0, temporaryFiles: 0, failed: 0, olderThanHours: 48 });
-    expect(await purgeUnattachedBlobs(1)).toEqual({ purged: 1, abandoned: 0, temporaryFiles: 0, failed: 0, olderThanHours: 1 });
+    expect(await purgeUnattachedBlobs()).toEqual({ purged: 0, expired: 0, abandoned: 0, temporaryFiles: 0, failed: 0, olderThanHours: 48 });
+    expect(await purgeUnattachedBlobs(1)).toEqual({ purged: 1, expired: 0, abandoned: 0, temporaryFiles: 0, failed: 0, olderThanHours: 1 });
     expect(await states()).toEqual(['attached']);
   });
 

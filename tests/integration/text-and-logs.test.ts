@@ -3,7 +3,10 @@ import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/lib/db';
 import { blobs, users } from '@/db/schema';
-import { listApplicants } from '@/lib/admin/applicants';
+import { applicantsPerPage, listApplicants } from '@/lib/admin/applicants';
+import { applicantSearchSchema, maxListPage } from '@/lib/contract/applicant-search';
+import { onRequestError } from '@/instrumentation';
+import { purgeUnattachedBlobs } from '@/lib/blobs/purge-unattached';
 import { makePdf } from '../fixtures/pdf';
 import { createUser, fileRequest, presign, putObject } from '../support/api';
 import { countRows } from '../support/state';
@@ -108,5 +111,88 @@ describe('unexpected errors are logged without personal data', () => {
     expect(entry.errors.some((link: { code?: string }) => link.code === 'XX001')).toBe(true);
     expect(entry.stack.length).toBeGreaterThan(0);
     expect(await countRows()).toEqual({ users: 0, blobs: 1, attachments: 0 });
+  });
+});
+
+describe('errors that reach Next.js (pages, server components) are logged without SQL parameters', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+  });
+
+  it('onRequestError writes one line without message, then withholds the messages Next.js logs next', async () => {
+    const db = await getDb();
+    // A database error whose message, and its cause's, quote the parameter: a recruiter's search.
+    const error = await db.execute(sql`select ${'qxsecret@example.com'}::int`).then(
+      () => null,
+      (failure: unknown) => failure as Error & { digest?: string },
+    );
+    expect(error).not.toBeNull();
+    expect(inspect(error, { depth: 10 })).toContain('qxsecret@example.com');
+    error!.digest = '1234567';
+    const lines: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      lines.push(args.map((arg) => (typeof arg === 'string' ? arg : inspect(arg, { depth: 10 }))).join(' '));
+    });
+    vi.stubEnv('NEXT_RUNTIME', 'nodejs');
+
+    await onRequestError(error, { path: '/admin?q=qxsecret%40example.com', method: 'GET', headers: {} }, {
+      routerKind: 'App Router',
+      routePath: '/admin',
+      routeType: 'render',
+      renderSource: 'react-server-components',
+      revalidateReason: undefined,
+    });
+    // What Next.js's own log line prints right after: util.inspect of the same error.
+    console.error('⨯', error);
+
+    const log = lines.join('\n');
+    expect(log).not.toContain('qxsecret');
+    expect(log).not.toContain('params');
+    const entry = JSON.parse(lines[0]!);
+    expect(entry).toMatchObject({ event: 'unexpected_error', method: 'GET', route: '/admin', route_type: 'render' });
+    expect(entry.errors.map((link: { class: string }) => link.class)).toContain('DrizzleQueryError');
+    // 22P02: invalid text representation; the codes, stack frames and Next.js's digest stay.
+    expect(entry.errors.some((link: { code?: string }) => link.code === '22P02')).toBe(true);
+    expect(error!.digest).toBe('1234567');
+    expect(error!.stack).toMatch(/\n\s+at /);
+  });
+
+  it('clamps the recruiter list parameters (a page too large, a term given twice) instead of failing the query', async () => {
+    const huge = applicantSearchSchema.parse({ page: '99999999999999999999', q: ['ada', 'bob'] });
+    expect(huge).toEqual({ page: maxListPage, q: 'ada' });
+    expect(await listApplicants(huge.q, huge.page)).toMatchObject({ rows: [], total: 0 });
+    expect(applicantSearchSchema.parse({})).toEqual({ q: '', page: 1 });
+    expect(applicantSearchSchema.parse({ page: ['2', '3'], q: 'x'.repeat(500) })).toEqual({ page: 2, q: 'x'.repeat(200) });
+    for (const page of ['abc', '-4', '0', '1.5e400', 'Infinity']) {
+      expect(applicantSearchSchema.parse({ page }).page).toBeGreaterThanOrEqual(1);
+    }
+    expect(applicantsPerPage * maxListPage).toBeLessThan(Number.MAX_SAFE_INTEGER);
+    // What the page did before: the raw number is a database error (its message has the parameters).
+    await expect(listApplicants('', 99999999999999999999)).rejects.toThrow();
+  });
+});
+
+describe('the purge logs failures without SQL', () => {
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    const db = await getDb();
+    await db.execute(sql`DROP TRIGGER IF EXISTS blobs_fail ON blobs`);
+  });
+
+  it('names the error classes and codes, not the failed statement and its parameters', async () => {
+    const pdf = makePdf();
+    const upload = await presign(fileRequest(pdf));
+    await putObject(upload.body.direct_upload.url, upload.body.direct_upload.headers, pdf);
+    const db = await getDb();
+    await db.execute(sql`update blobs set created_at = now() - interval '30 minutes'`);
+    await db.execute(sql`CREATE OR REPLACE FUNCTION fail_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'forced failure' USING ERRCODE = 'XX002'; END $$`);
+    await db.execute(sql`CREATE TRIGGER blobs_fail BEFORE UPDATE ON blobs FOR EACH ROW EXECUTE FUNCTION fail_update()`);
+    const lines: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void lines.push(args.join(' ')));
+
+    expect(await purgeUnattachedBlobs()).toMatchObject({ failed: 1 });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^purge: could not check blob [\w-]+: DrizzleQueryError > \w+ \(XX002\)$/);
   });
 });

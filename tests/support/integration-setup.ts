@@ -29,6 +29,7 @@ beforeAll(async () => {
   // Every request here comes from one address; the rate-limit test turns limits back on.
   process.env.RATE_LIMIT_DIRECT_UPLOADS = '0';
   process.env.RATE_LIMIT_USERS = '0';
+  process.env.RATE_LIMIT_DISK_PUTS = '0';
   process.env.STORAGE_ROOT = storageRoot;
   // Tests work the job queue when they say so (tests/support/jobs.ts), not a worker in the background.
   process.env.JOBS_IN_PROCESS = 'false';
@@ -59,7 +60,7 @@ beforeEach(async () => {
   const server = process.env.TEST_STORAGE === 's3' ? inject('s3') : null;
   if (server?.state === 'failed') throw new Error(server.reason);
   const db = await getDb();
-  await db.execute(sql`TRUNCATE blob_variants, attachments, analysis_backfill, users, blobs, rate_limits`);
+  await db.execute(sql`TRUNCATE blob_variants, attachments, analysis_backfill, users, blobs, rate_limits, pending_upload_bytes`);
   // pg-boss makes its schema when first used: its jobs go with the rows they were about.
   await db.execute(sql`do $$ begin if exists (select 1 from pg_namespace where nspname = 'pgboss') then delete from pgboss.job; end if; end $$`);
   await rm(storageRoot, { recursive: true, force: true });

@@ -42,6 +42,7 @@ function harness({ retries = 2 } = {}) {
     record: [] as Call<DirectUploadResponse>[],
     upload: [] as Call<void>[],
     sleeps: [] as number[],
+    discarded: [] as string[],
   };
   const listeners = { online: new Set<() => void>(), offline: new Set<() => void>() };
   const network = {
@@ -66,6 +67,9 @@ function harness({ retries = 2 } = {}) {
       const { promise, call } = pending<DirectUploadResponse>(file, signal, { checksum });
       calls.record.push(call);
       return promise;
+    },
+    discardBlobRecord: (signedId) => {
+      calls.discarded.push(signedId);
     },
     uploadBlob: (url, _headers, file, options) => {
       const { promise, call } = pending<void>(file, options.signal, { options, url });
@@ -309,6 +313,8 @@ describe('DirectUpload', () => {
     expect(last(h.calls.upload).url).toBe('https://storage.test/slow/2');
     last(h.calls.upload).resolve();
     await expect(h.upload.whenReady()).resolves.toMatchObject({ signedId: 'token-slow-2' });
+    // The first blob can never be uploaded now: it is deleted.
+    expect(h.calls.discarded).toEqual(['token-slow-1']);
   });
 
   it('refresh() uploads the same file again for a fresh token, without hashing again', async () => {
@@ -326,6 +332,8 @@ describe('DirectUpload', () => {
     await tick();
     last(h.calls.upload).resolve();
     await expect(fresh).resolves.toEqual({ file, signedId: 'token-expired-2' });
+    // An expired token cannot delete its blob: no request for it.
+    expect(h.calls.discarded).toEqual([]);
   });
 
   it('the app refusing the file makes it invalid; a server outage is an error to try again', async () => {
@@ -363,5 +371,45 @@ describe('DirectUpload', () => {
     h.upload.cancel();
     expect(hashing.signal.aborted).toBe(true);
     expect(h.upload.getState()).toEqual({ status: 'idle' });
+  });
+
+  it('deletes the blob of a file replaced or removed, uploaded or not, and never one still chosen', async () => {
+    const h = harness();
+    const first = pdf('first');
+    h.upload.select(first);
+    await completeUpload(h, 'first');
+    h.upload.select(first);
+    expect(h.calls.discarded).toEqual([]);
+
+    // Replaced once uploaded.
+    h.upload.select(pdf('second'));
+    expect(h.calls.discarded).toEqual(['token-first-1']);
+    // Replaced mid-upload, once its blob was recorded.
+    await tick();
+    last(h.calls.checksum).resolve('md5-second');
+    await tick();
+    last(h.calls.record).resolve(h.record('second'));
+    await tick();
+    h.upload.select(pdf('third'));
+    expect(h.calls.discarded).toEqual(['token-first-1', 'token-second-2']);
+    // Replaced while its record was on its way: that request is aborted, its answer never read.
+    await tick();
+    last(h.calls.checksum).resolve('md5-third');
+    await tick();
+    const late = last(h.calls.record);
+    h.upload.select(pdf('fourth'));
+    late.resolve(h.record('third'));
+    await tick();
+    expect(h.calls.discarded).toEqual(['token-first-1', 'token-second-2']);
+
+    // Removed.
+    await completeUpload(h, 'fourth');
+    h.upload.select(null);
+    expect(h.calls.discarded).toEqual(['token-first-1', 'token-second-2', 'token-fourth-4']);
+    // Leaving the page (cancel) deletes nothing: the blob may be part of an application by then.
+    h.upload.select(pdf('fifth'));
+    await completeUpload(h, 'fifth');
+    h.upload.cancel();
+    expect(h.calls.discarded).toHaveLength(3);
   });
 });

@@ -17,6 +17,8 @@ describe('configuration', () => {
       DOWNLOAD_URL_EXPIRES_IN: 300,
       BLOB_TOKEN_EXPIRES_IN: 3600,
     });
+    // Sized from the storage when unset (lib/blobs/pending-uploads.ts), never a fixed 1 GiB.
+    expect(env.PENDING_UPLOAD_BYTES_TOTAL).toBeUndefined();
   });
 
   it('chooses S3 when a bucket is configured, and reads the S3 settings', () => {
@@ -36,7 +38,7 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'not a url' }, /DATABASE_URL/],
     [{ STORAGE_SERVICE: 'ftp' }, /STORAGE_SERVICE/],
     [{ PENDING_UPLOAD_BYTES_PER_CLIENT: '1000' }, /PENDING_UPLOAD_BYTES_PER_CLIENT: must be 0 \(no ceiling\) or at least MAX_UPLOAD_BYTES/],
-    [{ MAX_UPLOAD_BYTES: '2000000000' }, /PENDING_UPLOAD_BYTES_TOTAL: must be 0/],
+    [{ MAX_UPLOAD_BYTES: '2000000000', PENDING_UPLOAD_BYTES_TOTAL: '1073741824' }, /PENDING_UPLOAD_BYTES_TOTAL: must be 0/],
   ])('refuses %j with a message naming the variable', (source, message) => {
     expect(() => parseEnv(source)).toThrow(message);
   });

@@ -21,3 +21,12 @@ export async function createBlobRecord(file: File, checksum: string, signal?: Ab
   );
   return body;
 }
+
+/**
+ * Deletes the blob of a file the applicant replaced or removed (only an unattached one, with its
+ * own token), so that it no longer counts against their pending-upload ceiling. `keepalive`: the
+ * request outlives a page being left; a failure changes nothing for the applicant.
+ */
+export function discardBlobRecord(signedId: string): void {
+  fetch(`/api/direct-uploads/${encodeURIComponent(signedId)}`, { method: 'DELETE', keepalive: true }).catch(() => undefined);
+}

@@ -34,6 +34,8 @@ export interface DirectUploadSteps {
   checkFile(file: File): Promise<string | null>;
   computeChecksum(file: File, options: ProgressOptions): Promise<string>;
   createBlobRecord(file: File, checksum: string, signal: AbortSignal): Promise<DirectUploadResponse>;
+  /** Asks the app to delete the blob of a file no longer chosen; nobody waits for the answer. */
+  discardBlobRecord(signedId: string): void;
   uploadBlob(url: string, headers: Record<string, string>, file: File, options: ProgressOptions): Promise<void>;
   network: NetworkStatus;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -64,6 +66,9 @@ const idle: UploadState = { status: 'idle' };
 export class DirectUpload {
   private state: UploadState = idle;
   private run: Run | null = null;
+  // The token of the latest blob recorded for the chosen file: once another file is chosen (or
+  // none), that blob is deleted, so that it stops counting against the pending-upload ceilings.
+  private recorded: string | null = null;
   private readonly listeners = new Set<() => void>();
   // Trying again, or a fresh token after expiry, need not read the whole file again.
   private readonly checksums = new WeakMap<File, string>();
@@ -90,6 +95,7 @@ export class DirectUpload {
     const current = this.state;
     if (current.status === 'idle' ? !file : current.file === file) return;
     this.stop();
+    this.discardRecorded();
     if (file) this.start(file);
     else this.setState(idle);
   };
@@ -116,6 +122,8 @@ export class DirectUpload {
     const { state } = this;
     if (state.status === 'idle') return Promise.reject(new AbortedError());
     this.stop();
+    // Its token expired: the blob no longer counts, and only the purge may delete it now.
+    this.recorded = null;
     this.start(state.file);
     return this.whenReady();
   };
@@ -125,6 +133,8 @@ export class DirectUpload {
     const { state } = this;
     if (state.status === 'idle') return;
     this.stop();
+    // The server deleted the blob it refused.
+    this.recorded = null;
     this.checksums.delete(state.file);
     this.setState({ status: 'invalid', file: state.file, message });
   };
@@ -203,6 +213,7 @@ export class DirectUpload {
       // A signed URL that expired (say, while the page waited to be back online) is signed again, once.
       for (let signings = 1; ; signings += 1) {
         const record = await this.attempt(run, (attemptSignal) => this.steps.createBlobRecord(file, known, attemptSignal));
+        this.keepRecorded(run, record.blob_signed_id);
         try {
           await this.attempt(
             run,
@@ -311,6 +322,21 @@ export class DirectUpload {
       };
       signal.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  /** The latest blob of the chosen file; an earlier one (a URL signed again, a retry) is deleted. */
+  private keepRecorded(run: Run, signedId: string) {
+    if (!this.isCurrent(run)) {
+      this.steps.discardBlobRecord(signedId);
+      throw new AbortedError();
+    }
+    this.discardRecorded();
+    this.recorded = signedId;
+  }
+
+  private discardRecorded() {
+    if (this.recorded) this.steps.discardBlobRecord(this.recorded);
+    this.recorded = null;
   }
 
   private ensureCurrent(run: Run) {

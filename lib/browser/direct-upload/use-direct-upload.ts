@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { createBlobRecord } from './blob-record';
+import { createBlobRecord, discardBlobRecord } from './blob-record';
 import { uploadBlob } from './blob-upload';
 import { checkResumeFile } from './check-resume-file';
 import { DirectUpload, type DirectUploadSteps, type NetworkStatus } from './direct-upload';
@@ -20,6 +20,7 @@ function browserSteps(maxBytes: number): DirectUploadSteps {
     checkFile: (file) => checkResumeFile(file, maxBytes),
     computeChecksum,
     createBlobRecord,
+    discardBlobRecord,
     uploadBlob,
     network: browserNetwork,
   };

@@ -1,13 +1,14 @@
 import { exportApplicantsCsv } from '@/lib/admin/applicants';
 import { requireAdminRequest } from '@/lib/admin/session';
+import { applicantSearchSchema } from '@/lib/contract/applicant-search';
 import { route } from '@/lib/http/handler';
 import { buildContentDisposition } from '@/lib/storage/content-disposition';
 
 /** The current search (`?q=`, as on /admin), every page of it, as a CSV download. */
 export const GET = route(async (request) => {
   await requireAdminRequest(request);
-  const search = new URL(request.url).searchParams.get('q') ?? '';
-  const csv = await exportApplicantsCsv(search);
+  const { q } = applicantSearchSchema.parse({ q: new URL(request.url).searchParams.getAll('q') });
+  const csv = await exportApplicantsCsv(q);
   const filename = `applicants-${new Date().toISOString().slice(0, 10)}.csv`;
   return new Response(csv, {
     headers: {

@@ -1,5 +1,6 @@
 import { appError } from '@/lib/http/errors';
 import { route } from '@/lib/http/handler';
+import { withRateLimit } from '@/lib/http/rate-limit';
 import { getDiskStorage } from '@/lib/storage';
 import { buildContentDisposition } from '@/lib/storage/content-disposition';
 
@@ -11,10 +12,17 @@ function diskStorage() {
   return storage;
 }
 
-/** Receives a direct upload; answers 200 with an empty body, as S3 does. */
+/**
+ * Receives a direct upload; answers 200 with an empty body, as S3 does. Each PUT may write up to
+ * the signed size before it fails: they are counted per client address (RATE_LIMIT_DISK_PUTS)
+ * before anything is read, and one URL takes one PUT at a time.
+ */
 export const PUT = route<Params>(async (request, { params }) => {
   const { token } = await params;
-  await diskStorage().receiveUpload(token, request.headers, request.body);
+  await withRateLimit(request, 'disk-puts', async (hit) => {
+    await hit?.settle();
+    await diskStorage().receiveUpload(token, request.headers, request.body);
+  });
   return new Response(null, { status: 200 });
 });
 

@@ -61,8 +61,8 @@ const countAndLookUp = lookupStatement(true);
 
 /**
  * Claims the pending blob, writes the user only if the claim succeeded, and the attachment with
- * both: one statement, so atomic without BEGIN/COMMIT and one round trip instead of five. A failure
- * anywhere (email taken, blob attached meanwhile) writes nothing. The blob's client address only
+ * both: one statement (one round trip instead of five), run in the transaction that also queues the
+ * resume's analysis. A failure anywhere (email taken, blob attached meanwhile) writes nothing. The blob's client address only
  * served the pending-upload ceilings: it is not kept with the application, and its bytes leave the
  * running totals (`released`).
  */

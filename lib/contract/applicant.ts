@@ -1,5 +1,7 @@
 // The contract of POST /api/users, shared by the route, the form, the browser client and the tests.
-import { z } from 'zod';
+// Written with zod's tree-shakable `zod/mini` build: the form imports it, and the page then carries
+// only the few checks used here instead of the whole library (the server gets the same rules).
+import { z } from 'zod/mini';
 import { isPlainText, removeFormatCharacters } from '@/lib/plain-text';
 import type { FieldErrors } from './error-codes';
 import { fieldErrors } from './field-errors';
@@ -10,29 +12,35 @@ export const applicantFieldMaxLength = { first_name: 100, last_name: 100, email:
 const personName = (label: string, max: number) =>
   z
     .string({ error: `${label} is required` })
-    .overwrite(removeFormatCharacters)
-    .trim()
-    .min(1, `${label} is required`)
-    .max(max, `${label} must be at most ${max} characters`)
-    .refine(isPlainText, `${label} contains control characters, which are not allowed`);
+    .check(
+      z.overwrite(removeFormatCharacters),
+      z.trim(),
+      z.minLength(1, `${label} is required`),
+      z.maxLength(max, `${label} must be at most ${max} characters`),
+      z.refine(isPlainText, `${label} contains control characters, which are not allowed`),
+    );
 
 /** The tutorial's `POST /api/users` body. `pdf` is the `blob_signed_id`; the API allows none. */
 export const applicantRequestSchema = z.strictObject({
-  email: z
-    .string({ error: 'Email is required' })
-    .trim()
-    .min(1, 'Email is required')
-    .max(applicantFieldMaxLength.email, `Email must be at most ${applicantFieldMaxLength.email} characters`)
-    .pipe(z.email('Enter a valid email address, like name@example.com')),
+  email: z.pipe(
+    z
+      .string({ error: 'Email is required' })
+      .check(
+        z.trim(),
+        z.minLength(1, 'Email is required'),
+        z.maxLength(applicantFieldMaxLength.email, `Email must be at most ${applicantFieldMaxLength.email} characters`),
+      ),
+    z.email('Enter a valid email address, like name@example.com'),
+  ),
   first_name: personName('First name', applicantFieldMaxLength.first_name),
   last_name: personName('Last name', applicantFieldMaxLength.last_name),
-  pdf: z.string().min(1).max(4096).refine(isPlainText, 'Not a valid upload reference.').nullish(),
+  pdf: z.nullish(z.string().check(z.minLength(1), z.maxLength(4096), z.refine(isPlainText, 'Not a valid upload reference.'))),
 });
 
 export type ApplicantRequest = z.infer<typeof applicantRequestSchema>;
 
 /** What the form asks for; `pdf` comes from the upload. */
-export const applicantFieldsSchema = applicantRequestSchema.pick({ email: true, first_name: true, last_name: true });
+export const applicantFieldsSchema = z.pick(applicantRequestSchema, { email: true, first_name: true, last_name: true });
 
 export type ApplicantFields = z.input<typeof applicantFieldsSchema>;
 

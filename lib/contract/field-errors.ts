@@ -1,8 +1,8 @@
-import type { core } from 'zod/mini';
+import type { z } from 'zod';
 import type { FieldErrors } from './error-codes';
 
-/** A zod error (full or mini build) as the API's `fields`: one message per field, named by its dotted path. */
-export function fieldErrors(error: core.$ZodError): FieldErrors {
+/** A zod error as the API's `fields`: one message per field, named by its dotted path. */
+export function fieldErrors(error: z.ZodError): FieldErrors {
   const fields: FieldErrors = {};
   for (const issue of error.issues) {
     // A bad record key is reported on its record: the key itself is the bad input.

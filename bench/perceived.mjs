@@ -11,7 +11,7 @@ import { makeResumePdf } from '../tests/fixtures/resumes/resume-pdf.mjs';
 import { ensureGateway, startApp } from './lib/app.mjs';
 import { baselineApp } from './lib/baseline.mjs';
 import { launchBrowser, pageClockScript } from './lib/browser.mjs';
-import { MB, log, makePdfFile, median, sleep, workDir } from './lib/common.mjs';
+import { MB, log, makePdfFile, median, repoDir, sleep, workDir } from './lib/common.mjs';
 import { measureInitialJs, recordScripts, totalBytes } from './lib/page-weight.mjs';
 
 const baselineCommit = process.env.BENCH_BASELINE ?? '3c84979';
@@ -137,7 +137,7 @@ async function resumeFirstFlow(browser, appUrl, file) {
   }
 }
 
-async function runResumeFirst(browser, apps) {
+export async function runResumeFirst(browser, apps) {
   const initialJs = [];
   for (const { label, commit, url } of apps) {
     const measured = await measureInitialJs(browser, url);
@@ -174,7 +174,10 @@ export async function runPerceived({ reps = Number(process.env.BENCH_PERCEIVED_R
   const files = Object.fromEntries(await Promise.all(sizes.map(async (size) => [size, await makePdfFile(size * MB)])));
   // Ports apart from the end-to-end tests' 3100/3200 and the other benchmarks' 3301–3340.
   const current = await startApp({ storage: 's3', port: 3341, label: 'perceived-new' });
-  const baseline = await startApp({ storage: 's3', port: 3342, label: 'perceived-old', appDir: oldDir, sourceDir: oldDir });
+  // 3c84979 predates the harness's scripts/migrate-db.ts: its database gets this tree's migrations,
+  // which only add tables and nullable columns to its schema.
+  const oldSource = existsSync(path.join(oldDir, 'scripts', 'migrate-db.ts')) ? oldDir : repoDir;
+  const baseline = await startApp({ storage: 's3', port: 3342, label: 'perceived-old', appDir: oldDir, sourceDir: oldSource });
   const beforeDir = await baselineApp(beforeResumeFirstCommit);
   const before = await startApp({ storage: 's3', port: 3343, label: 'perceived-before', appDir: beforeDir, sourceDir: beforeDir });
   const { browser } = await launchBrowser();

@@ -16,6 +16,14 @@ const serverOnly = {
   message: 'Browser code must not import server modules (lib/ outside lib/browser/, db/, Node built-ins).',
 };
 
+// The page's initial JavaScript has a budget (150 KB): browser code uses the contract's plain parts
+// (applicant-fields.ts, error-codes.ts) and only the types of its zod schemas.
+const validationLibrary = {
+  group: ['zod', 'zod/*', '@/lib/contract/applicant', '@/lib/contract/direct-upload', '@/lib/contract/analysis', '@/lib/contract/field-errors'],
+  allowTypeImports: true,
+  message: 'Browser code ships no validation library: import lib/contract/applicant-fields.ts, or only types from the zod schemas.',
+};
+
 const config = [
   ...nextVitals,
   ...nextTs,
@@ -58,7 +66,7 @@ const config = [
   {
     // Browser code ships to every visitor: it imports no server module (secrets, database, storage).
     files: ['lib/browser/**/*.{ts,tsx}', 'app/_components/**/*.{ts,tsx}'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [dataAccess, serverOnly] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [dataAccess, serverOnly, validationLibrary] }] },
   },
   {
     // The contract and the pure helpers ship to the browser too, and are imported by the server:

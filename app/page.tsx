@@ -11,7 +11,7 @@ export default async function HomePage() {
       <header className="intro">
         <p className="eyebrow">Resume Drop</p>
         <h1>Apply in a minute</h1>
-        <p>Tell us who you are and attach your resume. Your file goes straight to secure storage.</p>
+        <p>Attach your resume, check your details, and send. Your file goes straight to secure storage.</p>
       </header>
       <ApplicantForm maxBytes={MAX_UPLOAD_BYTES} />
     </main>

@@ -241,6 +241,20 @@ function renderTable(all, names) {
         add(label, 'ratio this form / before', `${fmt(row.ratio, 3)}x`, '<= 1.05x', row.ratio <= 1.05);
       }
     }
+    const kB = (bytes) => fmt(bytes / 1000, 1);
+    if (result.initialJs) {
+      const [now, ...earlier] = result.initialJs;
+      const label = `5. resume first: initial JavaScript of / (${when})`;
+      for (const page of earlier) add(label, `KB transferred, ${page.label} (${page.commit}; ${page.scripts.length} scripts)`, kB(page.bytes));
+      add(label, `KB transferred, this form (${now.scripts.length} scripts)`, kB(now.bytes), '<= 150 KB', now.bytes <= 150_000);
+    }
+    for (const row of result.resumeFirst ?? []) {
+      const label = `5. resume first, ${row.sizeMB} MB resume (${when})`;
+      add(label, `file chosen → name and email filled s, median (runs)`, `${fmt(row.seconds, 3)} (${row.runs.map((seconds) => fmt(seconds, 3)).join(', ')})`);
+      add(label, 'fields filled', row.values.join(' / '));
+      const pdfJs = row.onDemand.filter((entry) => entry.pdfJs).map((entry) => `${entry.path.split('/').pop()} ${kB(entry.bytes)}`);
+      add(label, `KB fetched after the file was chosen (PDF.js: ${pdfJs.join(', ')})`, `${kB(row.onDemandBytes)} (PDF.js ${kB(row.pdfJsBytes)})`);
+    }
   }
   const profiled = all['api-profiled']?.result?.profile;
   if (profiled && names.includes('api')) {

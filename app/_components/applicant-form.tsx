@@ -9,10 +9,13 @@ import {
   type ApplicantResponse,
   type FieldErrors,
 } from '@/lib/browser/direct-upload/api-client';
-import { applicantFieldMaxLength, validateApplicantFields } from '@/lib/contract/applicant';
+import { applicantFieldMaxLength, validateApplicantFields } from '@/lib/contract/applicant-fields';
 import { errorTable } from '@/lib/contract/error-codes';
 import { UploadFailed, type UploadState } from '@/lib/browser/direct-upload/direct-upload';
 import { useDirectUpload } from '@/lib/browser/direct-upload/use-direct-upload';
+import { clearFilled, fillFromResume, stillFilled, type FillableField, type FilledValues } from '@/lib/browser/resume-autofill/fill-fields';
+import type { ResumeFields } from '@/lib/browser/resume-autofill/resume-fields';
+import { useResumeAutofill } from '@/lib/browser/resume-autofill/use-resume-autofill';
 import { Confirmation } from './confirmation';
 import { FileDropField } from './file-drop-field';
 import { TextField } from './text-field';
@@ -26,7 +29,14 @@ const textFields = {
 } as const;
 
 const emptyFields: ApplicantFields = { first_name: '', last_name: '', email: '' };
-const fieldOrder = ['first_name', 'last_name', 'email', 'resume'] as const;
+const fieldOrder = ['resume', 'first_name', 'last_name', 'email'] as const;
+const spokenNames: Record<FillableField, string> = { first_name: 'first name', last_name: 'last name', email: 'email' };
+
+/** "first name, last name and email" */
+function listOf(names: FillableField[]): string {
+  const words = names.map((name) => spokenNames[name]);
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words.at(-1)}` : (words[0] ?? '');
+}
 // Server field names that describe the file all belong next to the file input.
 const fileFields = new Set(['pdf', 'byte_size', 'checksum', 'content_type', 'filename', 'file', 'metadata']);
 
@@ -60,6 +70,8 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> 
 
 export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
   const [values, setValues] = useState<ApplicantFields>(emptyFields);
+  // What the resume filled in, per field: marked "From your resume" while the field still holds it.
+  const [filled, setFilled] = useState<FilledValues>({});
   const [file, setFile] = useState<File | null>(null);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -68,6 +80,17 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
   const [result, setResult] = useState<{ applicant: ApplicantResponse; confirmationPath: string | null; file: File } | null>(null);
   // The upload starts the moment a file is chosen; Submit only waits for what is left of it.
   const { state: upload, upload: uploader } = useDirectUpload(file, { maxBytes });
+  // Meanwhile the file is read on the device, and what it says fills the fields left empty.
+  const { reading } = useResumeAutofill(file, {
+    maxBytes,
+    onRead: (fields: ResumeFields) => {
+      const next = fillFromResume(values, filled, fields);
+      setValues(next.values);
+      setFilled(next.filled);
+      const names = stillFilled(next.values, next.filled);
+      if (names.length > 0) setStatus(`We filled in your ${listOf(names)} from your resume. Please check them.`);
+    },
+  });
   const abort = useRef<AbortController | null>(null);
   const busy = phase !== 'idle';
 
@@ -83,6 +106,10 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
   };
 
   const chooseFile = (chosen: File | null) => {
+    // What the previous file filled in (and nobody changed since) came from that file: it goes with it.
+    const cleared = clearFilled(values, filled);
+    setValues(cleared.values);
+    setFilled(cleared.filled);
     setFile(chosen);
     setFormError(null);
     setErrors(({ resume: _previous, ...rest }) => rest);
@@ -158,9 +185,18 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
     }
   };
 
+  const clearResumeFields = () => {
+    const cleared = clearFilled(values, filled);
+    setValues(cleared.values);
+    setFilled(cleared.filled);
+    setStatus(`Cleared the ${listOf(cleared.cleared)} filled in from your resume.`);
+    requestAnimationFrame(() => document.getElementById(cleared.cleared[0] ?? 'first_name')?.focus());
+  };
+
   const reset = () => {
     setResult(null);
     setValues(emptyFields);
+    setFilled({});
     setFile(null);
     setErrors({});
     setStatus('');
@@ -172,6 +208,7 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
   };
 
   const resumeError = errors.resume ?? (upload.status === 'invalid' ? upload.message : undefined);
+  const fromResume = new Set(stillFilled(values, filled));
 
   const textField = (name: keyof typeof textFields) => (
     <TextField
@@ -180,6 +217,7 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
       maxLength={applicantFieldMaxLength[name]}
       value={values[name]}
       error={errors[name]}
+      note={fromResume.has(name) ? 'From your resume, please check' : undefined}
       disabled={busy}
       onChange={setField(name)}
     />
@@ -194,11 +232,9 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
         <Confirmation applicant={result.applicant} confirmationPath={result.confirmationPath} file={result.file} onReset={reset} />
       ) : (
         <form className="card" noValidate onSubmit={onSubmit} aria-busy={busy}>
-          <div className="field-row">
-            {textField('first_name')}
-            {textField('last_name')}
-          </div>
-          {textField('email')}
+          <p className="form-lead" id="form-lead">
+            Start with your resume, and we will fill in what we can.
+          </p>
           <FileDropField
             file={file}
             upload={upload}
@@ -208,6 +244,25 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
             onChange={chooseFile}
             onRetry={uploader.retry}
           />
+          <div className="field-row">
+            {textField('first_name')}
+            {textField('last_name')}
+          </div>
+          {textField('email')}
+          {(reading || fromResume.size > 0) && (
+            <div className="autofill-bar">
+              {reading ? (
+                <p className="hint autofill-reading">Reading your resume to fill in your details…</p>
+              ) : (
+                <>
+                  <p className="hint">Details filled in from your resume.</p>
+                  <button type="button" className="button-secondary" disabled={busy} onClick={clearResumeFields}>
+                    Clear filled details
+                  </button>
+                </>
+              )}
+            </div>
+          )}
 
           {formError && (
             <p className="form-error" role="alert">

@@ -279,7 +279,8 @@ test('required fields are checked in the page, with focus on the first problem',
   await expect(page.locator('#first_name-error')).toHaveText('First name is required');
   await expect(page.locator('#email-error')).toHaveText('Email is required');
   await expect(page.locator('#resume-error')).toHaveText('Please attach your resume as a PDF.');
-  await expect(page.getByLabel('First name')).toBeFocused();
+  // The resume comes first on the page now.
+  await expect(page.getByLabel('Resume (PDF)')).toBeFocused();
   await expect(page.getByTestId('status')).toHaveText('Some fields need your attention.');
 });
 

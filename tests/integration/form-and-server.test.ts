@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateApplicantFields, type ApplicantFields } from '@/lib/contract/applicant';
+import { validateApplicantFields, type ApplicantFields } from '@/lib/contract/applicant-fields';
 import { errorTable } from '@/lib/contract/error-codes';
 import { createUser } from '../support/api';
 

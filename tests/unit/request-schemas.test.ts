@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applicantRequestSchema } from '@/lib/contract/applicant';
+import { z } from 'zod';
+import { emailPattern } from '@/lib/contract/applicant-fields';
 import { directUploadRequestSchema } from '@/lib/contract/direct-upload';
 
 const file = {
@@ -60,5 +62,11 @@ describe('applicant request', () => {
     const result = applicantRequestSchema.safeParse(body);
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual([field]);
+  });
+});
+
+describe('applicant fields without zod', () => {
+  it("check addresses with zod's own email rule", () => {
+    expect(emailPattern.source).toBe(z.regexes.email.source);
   });
 });

@@ -1,4 +1,5 @@
-import type { ApplicantFields, ApplicantResponse } from '@/lib/contract/applicant';
+import type { ApplicantResponse } from '@/lib/contract/applicant';
+import type { ApplicantFields } from '@/lib/contract/applicant-fields';
 import type { ErrorBody, FieldErrors } from '@/lib/contract/error-codes';
 import { AbortedError } from './aborted-error';
 

@@ -14,22 +14,30 @@ const pollingIntervalSeconds = 2;
  */
 export async function startWorkers(jobs: readonly JobDefinition<never>[] = allJobs): Promise<PgBoss> {
   const boss = await getBoss();
+  // With LISTEN/NOTIFY on, pg-boss waits notifyPollingIntervalSeconds (30 s by default) between
+  // fetches unless a send wakes the worker: a backlog would drain at one job per 30 s. So the
+  // backstop is the same 2 s, and a worker that got a job looks again as soon as it is done.
+  const polling = { pollingIntervalSeconds, notifyPollingIntervalSeconds: pollingIntervalSeconds };
   for (const job of jobs) {
-    await boss.work(
+    const ids: { work?: string; dead?: string } = {};
+    ids.work = await boss.work(
       job.name,
-      { localConcurrency: job.concurrency, batchSize: 1, includeMetadata: true, pollingIntervalSeconds },
+      { localConcurrency: job.concurrency, batchSize: 1, includeMetadata: true, ...polling },
       async ([fetched]: JobWithMetadata<unknown>[]) => {
         if (!fetched) return;
+        if (ids.work) boss.notifyWorker(ids.work);
         const run = await runJob(job, fetched);
         if (!run.ok) throw run.error;
       },
     );
     if (job.onGiveUp) {
-      await boss.work(
+      ids.dead = await boss.work(
         deadLetterQueue(job.name),
-        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds },
+        { batchSize: 1, includeMetadata: true, ...polling },
         async ([fetched]: JobWithMetadata<unknown>[]) => {
-          if (fetched) await giveUp(job, fetched);
+          if (!fetched) return;
+          if (ids.dead) boss.notifyWorker(ids.dead);
+          await giveUp(job, fetched);
         },
       );
     }

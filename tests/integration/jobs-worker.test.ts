@@ -41,6 +41,21 @@ describe('the job worker', () => {
     expect((await analysisJobsOf(blobId)).map((job) => job.state)).toEqual(['completed']);
   });
 
+  it('drains a backlog one job after another, not one per pg-boss notification backstop (30 s)', { timeout: 60_000 }, async () => {
+    // Queued before any worker listens: no notification will wake it for these.
+    const blobIds = [await apply('one@example.com', 'First waiting'), await apply('two@example.com', 'Second waiting'), await apply('three@example.com', 'Third waiting')];
+    await setJobsRole('worker');
+    await startWorkers();
+    const started = performance.now();
+    for (const blobId of blobIds) {
+      while ((await analyzedText(blobId)) === undefined) {
+        if (performance.now() - started > 20_000) throw new Error('the backlog was not analyzed within 20 s');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    expect(await Promise.all(blobIds.map(analyzedText))).toEqual(['First waiting', 'Second waiting', 'Third waiting']);
+  });
+
   it('queues, once, the analysis of resumes attached before the job queue (listed by the migration)', async () => {
     const blobId = await apply('before@example.com', 'Attached long ago');
     const db = await getDb();

@@ -44,6 +44,20 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      // Process-level faults of the job queue (real servers and workers on Postgres): one file at a
+      // time, after the other projects, so that their timings are not the other suites' load.
+      {
+        ...shared,
+        test: {
+          name: 'jobs-faults',
+          include: ['tests/jobs-faults/**/*.test.ts'],
+          globalSetup: ['tests/support/jobs-faults-global-setup.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

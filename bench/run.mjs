@@ -14,6 +14,7 @@ const benchmarks = {
   e2e: async () => (await import('./e2e.mjs')).runE2e(),
   perceived: async () => (await import('./perceived.mjs')).runPerceived(),
   analyze: async () => (await import('./analyze.mjs')).runAnalyze(),
+  jobs: async () => (await import('./jobs.mjs')).runJobs(),
 };
 const aliases = { 'server-cost': 'server', cost: 'server', 'end-to-end': 'e2e', throughput: 'api', wait: 'perceived', analysis: 'analyze', search: 'analyze' };
 

@@ -15,6 +15,7 @@ const benchmarks = {
   perceived: async () => (await import('./perceived.mjs')).runPerceived(),
   analyze: async () => (await import('./analyze.mjs')).runAnalyze(),
   pending: async () => (await import('./pending.mjs')).runPending(),
+  jobs: async () => (await import('./jobs.mjs')).runJobs(),
 };
 const aliases = { 'server-cost': 'server', cost: 'server', 'end-to-end': 'e2e', throughput: 'api', wait: 'perceived', analysis: 'analyze', search: 'analyze' };
 

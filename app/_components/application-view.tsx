@@ -27,8 +27,9 @@ export function ApplicationView() {
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
-    token.current = decodeURIComponent(window.location.hash.slice(1));
+    // Read again when only the fragment changes (another link opened in this tab).
     const load = async () => {
+      token.current = decodeURIComponent(window.location.hash.slice(1));
       if (!token.current) return setState({ step: 'failed', message: 'This link is not complete. Open the link from your confirmation again.' });
       try {
         setState({ step: 'shown', application: await fetchApplication(token.current) });
@@ -37,7 +38,10 @@ export function ApplicationView() {
         else setState({ step: 'failed', message: messageOf(error) });
       }
     };
-    void load();
+    const reload = () => void load();
+    reload();
+    window.addEventListener('hashchange', reload);
+    return () => window.removeEventListener('hashchange', reload);
   }, []);
 
   useEffect(() => {

@@ -6,16 +6,23 @@ import { runCli } from './run-cli';
 import { applyRetention } from '@/lib/privacy/apply-retention';
 
 async function main() {
-  const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean', default: false }, 'as-of': { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { 'dry-run': { type: 'boolean', default: false }, 'as-of': { type: 'string' } },
+  });
   const asOf = values['as-of'] === undefined ? new Date() : new Date(values['as-of']);
-  if (Number.isNaN(asOf.getTime())) throw new Error('--as-of takes an ISO date, e.g. 2027-01-31 or 2027-01-31T12:00:00Z');
+  if (Number.isNaN(asOf.getTime()))
+    throw new Error('--as-of takes an ISO date, e.g. 2027-01-31 or 2027-01-31T12:00:00Z');
   const result = await applyRetention({ asOf, dryRun: values['dry-run'] });
   if (result.retentionDays === 0) console.log('RETENTION_DAYS=0: applicants are kept forever.');
   const when = result.asOf.toISOString();
   if (result.dryRun) {
-    console.log(`${result.due.length} applicant(s) past ${result.retentionDays} days at ${when} would be deleted:`);
+    console.log(
+      `${result.due.length} applicant(s) past ${result.retentionDays} days at ${when} would be deleted:`,
+    );
     for (const applicant of result.due) {
-      console.log(`  ${applicant.id}  applied ${applicant.createdAt.toISOString()}${applicant.keepUntil ? `  (held until ${applicant.keepUntil})` : ''}`);
+      console.log(
+        `  ${applicant.id}  applied ${applicant.createdAt.toISOString()}${applicant.keepUntil ? `  (held until ${applicant.keepUntil})` : ''}`,
+      );
     }
     return 0;
   }

@@ -8,10 +8,18 @@ import { formatBytes } from '@/lib/format-bytes';
 type State =
   | { step: 'loading' }
   | { step: 'failed'; message: string }
-  | { step: 'shown' | 'confirming' | 'withdrawing'; application: ApplicationResponse; error?: string }
+  | {
+      step: 'shown' | 'confirming' | 'withdrawing';
+      application: ApplicationResponse;
+      error?: string;
+    }
   | { step: 'withdrawn'; already: boolean };
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
+const dateFormat = new Intl.DateTimeFormat('en-GB', {
+  dateStyle: 'long',
+  timeStyle: 'short',
+  timeZone: 'UTC',
+});
 
 function messageOf(error: unknown): string {
   return error instanceof ApiError ? error.message : 'Something went wrong. Please try again.';
@@ -30,11 +38,16 @@ export function ApplicationView() {
     // Read again when only the fragment changes (another link opened in this tab).
     const load = async () => {
       token.current = decodeURIComponent(window.location.hash.slice(1));
-      if (!token.current) return setState({ step: 'failed', message: 'This link is not complete. Open the link from your confirmation again.' });
+      if (!token.current)
+        return setState({
+          step: 'failed',
+          message: 'This link is not complete. Open the link from your confirmation again.',
+        });
       try {
         setState({ step: 'shown', application: await fetchApplication(token.current) });
       } catch (error) {
-        if (error instanceof ApiError && error.code === 'application_gone') setState({ step: 'withdrawn', already: true });
+        if (error instanceof ApiError && error.code === 'application_gone')
+          setState({ step: 'withdrawn', already: true });
         else setState({ step: 'failed', message: messageOf(error) });
       }
     };
@@ -54,12 +67,18 @@ export function ApplicationView() {
       await withdrawApplication(token.current);
       setState({ step: 'withdrawn', already: false });
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'application_gone') setState({ step: 'withdrawn', already: true });
+      if (error instanceof ApiError && error.code === 'application_gone')
+        setState({ step: 'withdrawn', already: true });
       else setState({ step: 'shown', application, error: messageOf(error) });
     }
   };
 
-  if (state.step === 'loading') return <p className="card" aria-busy="true">Loading your application…</p>;
+  if (state.step === 'loading')
+    return (
+      <p className="card" aria-busy="true">
+        Loading your application…
+      </p>
+    );
   if (state.step === 'failed') {
     return (
       <p className="card" role="alert">
@@ -97,13 +116,22 @@ export function ApplicationView() {
         <dt>Email</dt>
         <dd>{application.email}</dd>
         <dt>Resume</dt>
-        <dd>{application.resume ? `${application.resume.filename} (${formatBytes(application.resume.byte_size)})` : 'none'}</dd>
+        <dd>
+          {application.resume
+            ? `${application.resume.filename} (${formatBytes(application.resume.byte_size)})`
+            : 'none'}
+        </dd>
         <dt>Received</dt>
         <dd>{dateFormat.format(new Date(application.created_at))} UTC</dd>
       </dl>
       {application.resume && (
         <p>
-          <a className="button" href={application.resume.url} target="_blank" rel="noopener noreferrer">
+          <a
+            className="button"
+            href={application.resume.url}
+            target="_blank"
+            rel="noopener noreferrer"
+          >
             View your resume
           </a>
         </p>
@@ -114,18 +142,33 @@ export function ApplicationView() {
         </p>
       )}
       {state.step === 'shown' ? (
-        <button type="button" className="button-secondary" onClick={() => setState({ step: 'confirming', application })}>
+        <button
+          type="button"
+          className="button-secondary"
+          onClick={() => setState({ step: 'confirming', application })}
+        >
           Withdraw my application
         </button>
       ) : (
         <div role="group" aria-labelledby="withdraw-question" className="withdraw-confirm">
           <p id="withdraw-question">
-            <strong>Withdraw and delete everything about this application?</strong> This cannot be undone.
+            <strong>Withdraw and delete everything about this application?</strong> This cannot be
+            undone.
           </p>
-          <button type="button" className="button button-danger" onClick={() => withdraw(application)} disabled={state.step === 'withdrawing'}>
+          <button
+            type="button"
+            className="button button-danger"
+            onClick={() => withdraw(application)}
+            disabled={state.step === 'withdrawing'}
+          >
             {state.step === 'withdrawing' ? 'Withdrawing…' : 'Yes, withdraw my application'}
           </button>{' '}
-          <button type="button" className="button-secondary" onClick={() => setState({ step: 'shown', application })} disabled={state.step === 'withdrawing'}>
+          <button
+            type="button"
+            className="button-secondary"
+            onClick={() => setState({ step: 'shown', application })}
+            disabled={state.step === 'withdrawing'}
+          >
             Keep it
           </button>
         </div>

@@ -1,7 +1,10 @@
 import type { Metadata } from 'next';
 import { ApplicationView } from '@/app/_components/application-view';
 
-export const metadata: Metadata = { title: 'Your application — Resume Drop', robots: { index: false } };
+export const metadata: Metadata = {
+  title: 'Your application — Resume Drop',
+  robots: { index: false },
+};
 
 export default function ApplicationPage() {
   return (

@@ -14,10 +14,18 @@ export interface AuditActor {
 export const systemActor: AuditActor = { actor: 'system', actorSession: null, clientAddress: null };
 
 export function applicantActor(request: Request): AuditActor {
-  return { actor: 'applicant', actorSession: null, clientAddress: clientAddress(request, getEnv().TRUSTED_PROXY_HOPS) };
+  return {
+    actor: 'applicant',
+    actorSession: null,
+    clientAddress: clientAddress(request, getEnv().TRUSTED_PROXY_HOPS),
+  };
 }
 
 /** A recruiter, or someone trying to become one (`actorSession` null before signing in). */
 export function recruiterActor(request: Request, actorSession: string | null): AuditActor {
-  return { actor: 'recruiter', actorSession, clientAddress: clientAddress(request, getEnv().TRUSTED_PROXY_HOPS) };
+  return {
+    actor: 'recruiter',
+    actorSession,
+    clientAddress: clientAddress(request, getEnv().TRUSTED_PROXY_HOPS),
+  };
 }

@@ -18,7 +18,10 @@ function whereOf(filter: AuditFilter): SQL | undefined {
 }
 
 /** One page of the audit trail, newest first, with the number of entries matching the filter. */
-export async function listAuditEvents(filter: AuditFilter, page: number): Promise<{ rows: AuditEvent[]; total: number }> {
+export async function listAuditEvents(
+  filter: AuditFilter,
+  page: number,
+): Promise<{ rows: AuditEvent[]; total: number }> {
   const db = await getDb();
   const where = whereOf(filter);
   const [rows, [total]] = await Promise.all([
@@ -37,5 +40,9 @@ export async function listAuditEvents(filter: AuditFilter, page: number): Promis
 /** Every entry about one applicant, oldest first (for their data download). */
 export async function auditEventsOf(applicantId: string): Promise<AuditEvent[]> {
   const db = await getDb();
-  return db.select().from(auditEvents).where(eq(auditEvents.applicantId, applicantId)).orderBy(auditEvents.occurredAt, auditEvents.id);
+  return db
+    .select()
+    .from(auditEvents)
+    .where(eq(auditEvents.applicantId, applicantId))
+    .orderBy(auditEvents.occurredAt, auditEvents.id);
 }

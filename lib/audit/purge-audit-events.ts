@@ -14,8 +14,13 @@ export async function purgeAuditEvents(asOf = new Date()): Promise<number> {
   const from = Math.min(asOf.getTime(), Date.now());
   const cutoff = new Date(from - getEnv().AUDIT_RETENTION_DAYS * 24 * 3600_000);
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('resume_drop.audit_purge_before', ${cutoff.toISOString()}, true)`);
-    const deleted = await tx.delete(auditEvents).where(lt(auditEvents.occurredAt, cutoff)).returning({ id: auditEvents.id });
+    await tx.execute(
+      sql`select set_config('resume_drop.audit_purge_before', ${cutoff.toISOString()}, true)`,
+    );
+    const deleted = await tx
+      .delete(auditEvents)
+      .where(lt(auditEvents.occurredAt, cutoff))
+      .returning({ id: auditEvents.id });
     return deleted.length;
   });
 }

@@ -16,7 +16,15 @@ export const auditActionLabels = {
 
 /** /admin/audit's query: anything unknown is ignored rather than an error page. */
 export const auditQuery = z.object({
-  action: z.enum(Object.keys(auditActionLabels) as [keyof typeof auditActionLabels, ...(keyof typeof auditActionLabels)[]]).optional().catch(undefined),
+  action: z
+    .enum(
+      Object.keys(auditActionLabels) as [
+        keyof typeof auditActionLabels,
+        ...(keyof typeof auditActionLabels)[],
+      ],
+    )
+    .optional()
+    .catch(undefined),
   applicant: z.uuid().optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
 });

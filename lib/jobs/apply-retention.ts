@@ -13,7 +13,10 @@ export const applyRetentionJob = defineJob({
   payload: z.object({}).loose(),
   async handler() {
     const result = await applyRetention();
-    if (result.deleted > 0 || result.failed > 0) console.log(`retention: ${result.deleted} applicant(s) deleted, ${result.failed} kept for a retry`);
+    if (result.deleted > 0 || result.failed > 0)
+      console.log(
+        `retention: ${result.deleted} applicant(s) deleted, ${result.failed} kept for a retry`,
+      );
     if (result.failed > 0) throw new Error(`${result.failed} applicant(s) could not be deleted`);
   },
   retryLimit: 2,

@@ -43,7 +43,12 @@ async function findDueApplicants(asOf: Date, retentionDays: number): Promise<Due
         and(
           lt(users.createdAt, cutoff),
           or(isNull(users.keepUntil), lt(users.keepUntil, day)),
-          after ? or(gt(users.createdAt, after.createdAt), and(sql`${users.createdAt} = ${after.createdAt}`, gt(users.id, after.id))) : undefined,
+          after
+            ? or(
+                gt(users.createdAt, after.createdAt),
+                and(sql`${users.createdAt} = ${after.createdAt}`, gt(users.id, after.id)),
+              )
+            : undefined,
         ),
       )
       .orderBy(asc(users.createdAt), asc(users.id))
@@ -61,18 +66,30 @@ async function findDueApplicants(asOf: Date, retentionDays: number): Promise<Due
  * before rows, recorded as `retention_deleted`), and audit entries past AUDIT_RETENTION_DAYS. An
  * applicant that cannot be erased now (storage down) is counted as failed and kept for the next run.
  */
-export async function applyRetention(options: { asOf?: Date; dryRun?: boolean } = {}): Promise<RetentionResult> {
+export async function applyRetention(
+  options: { asOf?: Date; dryRun?: boolean } = {},
+): Promise<RetentionResult> {
   const { asOf = new Date(), dryRun = false } = options;
   const retentionDays = getEnv().RETENTION_DAYS;
   const due = await findDueApplicants(asOf, retentionDays);
-  const result: RetentionResult = { asOf, retentionDays, dryRun, due, deleted: 0, failed: 0, auditEventsPurged: 0 };
+  const result: RetentionResult = {
+    asOf,
+    retentionDays,
+    dryRun,
+    due,
+    deleted: 0,
+    failed: 0,
+    auditEventsPurged: 0,
+  };
   if (dryRun) return result;
   for (const applicant of due) {
     try {
       if (await eraseApplicant(applicant.id, 'retention_deleted', systemActor)) result.deleted += 1;
     } catch (error) {
       result.failed += 1;
-      console.warn(`retention: applicant ${applicant.id} kept for the next run: ${error instanceof Error ? error.message : String(error)}`);
+      console.warn(
+        `retention: applicant ${applicant.id} kept for the next run: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   result.auditEventsPurged = await purgeAuditEvents(asOf);

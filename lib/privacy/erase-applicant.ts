@@ -19,10 +19,18 @@ export type ErasureAction = Extract<AuditAction, 'deleted' | 'withdrawn' | 'rete
  * its own preview), then its objects are deleted, then the rows. If storage fails, it throws with
  * the rows kept (claimed) for a later try. False when there was no such applicant (any more).
  */
-export async function eraseApplicant(userId: string, action: ErasureAction, actor: AuditActor): Promise<boolean> {
+export async function eraseApplicant(
+  userId: string,
+  action: ErasureAction,
+  actor: AuditActor,
+): Promise<boolean> {
   const db = await getDb();
   const claimed = await db.transaction(async (tx) => {
-    const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+    const [user] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.id, userId))
+      .for('update');
     if (!user) return null;
     const [resume] = await tx
       .update(blobs)
@@ -38,8 +46,15 @@ export async function eraseApplicant(userId: string, action: ErasureAction, acto
   await dropQueuedJobs(resume ? [userId, resume.id] : [userId]);
   if (resume) {
     const storage = getStorage();
-    const recorded = await db.select({ key: blobVariants.key }).from(blobVariants).where(eq(blobVariants.blobId, resume.id));
-    const keys = new Set([resume.key, ...variantKeysOf(resume.key), ...recorded.map((variant) => variant.key)]);
+    const recorded = await db
+      .select({ key: blobVariants.key })
+      .from(blobVariants)
+      .where(eq(blobVariants.blobId, resume.id));
+    const keys = new Set([
+      resume.key,
+      ...variantKeysOf(resume.key),
+      ...recorded.map((variant) => variant.key),
+    ]);
     for (const key of keys) await storage.delete(key);
   }
 

@@ -41,7 +41,9 @@ async function readApplicant(userId: string) {
     .leftJoin(blobs, eq(blobs.id, attachments.blobId))
     .where(eq(users.id, userId));
   if (!row) throw appError('not_found');
-  const variants = row.blob ? await db.select().from(blobVariants).where(eq(blobVariants.blobId, row.blob.id)) : [];
+  const variants = row.blob
+    ? await db.select().from(blobVariants).where(eq(blobVariants.blobId, row.blob.id))
+    : [];
   return { ...row, variants };
 }
 
@@ -50,7 +52,10 @@ async function readApplicant(userId: string) {
  * `applicant.json` (every stored field, the resume's analysis and the audit entries about the
  * applicant, this download included) and the resume file as it was uploaded.
  */
-export async function exportApplicantData(userId: string, actor: AuditActor): Promise<ApplicantDataExport> {
+export async function exportApplicantData(
+  userId: string,
+  actor: AuditActor,
+): Promise<ApplicantDataExport> {
   const { user, blob, variants } = await readApplicant(userId);
   await recordAuditEvent(actor, 'downloaded_data', userId);
   const events = await auditEventsOf(userId);
@@ -119,10 +124,13 @@ export async function exportApplicantData(userId: string, actor: AuditActor): Pr
     async pull(controller) {
       if (!resumeEntry || !blob || !stored) return;
       const end = Math.min(stored.byteSize, offset + chunkBytes) - 1;
-      const chunk = stored.byteSize === 0 ? new Uint8Array(0) : await storage.readRange(blob.key, offset, end).catch((error: unknown) => {
-        controller.error(error);
-        return null;
-      });
+      const chunk =
+        stored.byteSize === 0
+          ? new Uint8Array(0)
+          : await storage.readRange(blob.key, offset, end).catch((error: unknown) => {
+              controller.error(error);
+              return null;
+            });
       if (!chunk) return;
       offset = end + 1;
       const last = offset >= stored.byteSize;

@@ -28,6 +28,8 @@ export function getPrivacyNotice(): PrivacyNotice {
 /** Logged once at start: keeping applications forever is a choice someone should see. */
 export function warnIfKeptForever(): void {
   if (getEnv().RETENTION_DAYS === 0) {
-    console.warn('RETENTION_DAYS=0: applications are kept forever. Set the days an application may be kept (README, "Personal data").');
+    console.warn(
+      'RETENTION_DAYS=0: applications are kept forever. Set the days an application may be kept (README, "Personal data").',
+    );
   }
 }

@@ -18,7 +18,8 @@ export async function verifyConfirmationToken(token: string): Promise<string> {
     const payload = await verifyToken('applicant_view', token);
     if (typeof payload.sub === 'string') return payload.sub;
   } catch (error) {
-    if (error instanceof TokenError && error.reason === 'expired') throw appError('application_link_expired');
+    if (error instanceof TokenError && error.reason === 'expired')
+      throw appError('application_link_expired');
   }
   throw appError('invalid_application_link');
 }

@@ -28,6 +28,12 @@ export async function findApplication(token: string): Promise<ApplicationRespons
     last_name: user.lastName,
     email: user.email,
     created_at: user.createdAt.toISOString(),
-    resume: blob ? { filename: blob.filename, byte_size: blob.byteSize, url: await createResumeUrl(getStorage(), blob) } : null,
+    resume: blob
+      ? {
+          filename: blob.filename,
+          byte_size: blob.byteSize,
+          url: await createResumeUrl(getStorage(), blob),
+        }
+      : null,
   };
 }

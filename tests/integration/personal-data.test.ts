@@ -2,7 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { unzipSync } from 'fflate';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GET as dataRoute } from '@/app/api/admin/applicants/[id]/data/route';
 import { PUT as holdRoute } from '@/app/api/admin/applicants/[id]/hold/route';
 import { GET as previewRoute } from '@/app/api/admin/applicants/[id]/preview/route';
@@ -23,8 +23,9 @@ import { getBoss } from '@/lib/jobs/boss';
 import { applyRetention } from '@/lib/privacy/apply-retention';
 import { signToken } from '@/lib/signed-token';
 import { getStorage } from '@/lib/storage';
-import type { DiskStorageService } from '@/lib/storage/disk';
+import { DiskStorageService } from '@/lib/storage/disk';
 import { variantKey } from '@/lib/storage/keys';
+import { makePdf } from '../fixtures/pdf';
 import { makeTextPdf } from '../fixtures/pdf-documents';
 import { applyWithResume, getObject, jsonRequest, origin } from '../support/api';
 import { analysisJobsOf, runQueuedJobs } from '../support/jobs';
@@ -34,26 +35,52 @@ const password = 'correct horse battery staple';
 const noParams = { params: Promise.resolve({}) };
 // A word only the resume holds: a search finds it through the extracted text alone.
 const resumeWord = 'Quetzalcoatlite';
-const resume = makeTextPdf([['Grace Tester', `Ran ${resumeWord} clusters for a payments company`], ['Page two']], { title: 'CV' });
+const resume = makeTextPdf(
+  [['Grace Tester', `Ran ${resumeWord} clusters for a payments company`], ['Page two']],
+  { title: 'CV' },
+);
 
 async function apply(email: string) {
-  const created = await applyWithResume(resume, { email, first_name: 'Grace', last_name: 'Tester' });
+  const created = await applyWithResume(resume, {
+    email,
+    first_name: 'Grace',
+    last_name: 'Tester',
+  });
   expect(created.status).toBe(200);
   const db = await getDb();
-  const [row] = await db.select().from(attachments).where(eq(attachments.recordId, created.body.id as string));
+  const [row] = await db
+    .select()
+    .from(attachments)
+    .where(eq(attachments.recordId, created.body.id as string));
   const token = created.headers.get('confirmation-location')!.split('#')[1]!;
-  return { userId: created.body.id as string, blobId: row!.blobId, token, resumeUrl: created.body.resume_url as string };
+  return {
+    userId: created.body.id as string,
+    blobId: row!.blobId,
+    token,
+    resumeUrl: created.body.resume_url as string,
+  };
 }
 
-async function post(handler: typeof viewRoute, body: unknown, headers: Record<string, string> = {}) {
-  const response = await handler(jsonRequest('/api/applications', body, { 'X-Forwarded-For': '203.0.113.7', ...headers }), noParams as never);
+async function post(
+  handler: typeof viewRoute,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  const response = await handler(
+    jsonRequest('/api/applications', body, { 'X-Forwarded-For': '203.0.113.7', ...headers }),
+    noParams as never,
+  );
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
 
 async function adminCookie() {
   const response = await signIn(
-    new Request(`${origin}/api/admin/session`, { method: 'POST', body: new URLSearchParams({ password }), headers: { 'X-Forwarded-For': '198.51.100.4' } }),
+    new Request(`${origin}/api/admin/session`, {
+      method: 'POST',
+      body: new URLSearchParams({ password }),
+      headers: { 'X-Forwarded-For': '198.51.100.4' },
+    }),
     noParams,
   );
   return /rd_admin=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1] ?? '';
@@ -62,7 +89,11 @@ async function adminCookie() {
 function adminRequest(cookie: string, pathname: string, init: RequestInit = {}) {
   return new Request(`${origin}${pathname}`, {
     ...init,
-    headers: { Cookie: `rd_admin=${cookie}`, 'X-Forwarded-For': '198.51.100.4', ...(init.headers as Record<string, string>) },
+    headers: {
+      Cookie: `rd_admin=${cookie}`,
+      'X-Forwarded-For': '198.51.100.4',
+      ...(init.headers as Record<string, string>),
+    },
   });
 }
 
@@ -122,8 +153,16 @@ describe('personal data', () => {
       expect((await post(viewRoute, { token })).status).toBe(410);
 
       const db = await getDb();
-      const [entry] = await db.select().from(auditEvents).where(eq(auditEvents.applicantId, userId));
-      expect(entry).toMatchObject({ actor: 'applicant', action: 'withdrawn', clientAddress: '203.0.113.7', actorSession: null });
+      const [entry] = await db
+        .select()
+        .from(auditEvents)
+        .where(eq(auditEvents.applicantId, userId));
+      expect(entry).toMatchObject({
+        actor: 'applicant',
+        action: 'withdrawn',
+        clientAddress: '203.0.113.7',
+        actorSession: null,
+      });
     });
 
     it('refuses forged, expired and other-purpose tokens with a 4xx and deletes nothing', async () => {
@@ -139,11 +178,20 @@ describe('personal data', () => {
       for (const [bad, code] of cases) {
         for (const handler of [withdrawRoute, viewRoute]) {
           const answer = await post(handler, { token: bad });
-          expect({ status: answer.status, code: answer.body.error.code }).toEqual({ status: 403, code });
+          expect({ status: answer.status, code: answer.body.error.code }).toEqual({
+            status: 403,
+            code,
+          });
         }
       }
       expect((await post(withdrawRoute, {})).status).toBe(400);
-      const plain = await withdrawRoute(new Request(`${origin}/api/applications/withdraw`, { method: 'POST', body: `token=${token}` }), noParams as never);
+      const plain = await withdrawRoute(
+        new Request(`${origin}/api/applications/withdraw`, {
+          method: 'POST',
+          body: `token=${token}`,
+        }),
+        noParams as never,
+      );
       expect(plain.status).toBe(415);
       expect(await countRows()).toEqual({ users: 1, blobs: 1, attachments: 1 });
       expect(await listStoredFiles()).toHaveLength(1);
@@ -153,7 +201,9 @@ describe('personal data', () => {
 
     it('takes old links with the token in the path to the page with the token in the fragment', async () => {
       const { token } = await apply('grace@example.com');
-      const response = await oldLinkRoute(new Request(`${origin}/applications/${token}`), { params: Promise.resolve({ token }) });
+      const response = await oldLinkRoute(new Request(`${origin}/applications/${token}`), {
+        params: Promise.resolve({ token }),
+      });
       expect(response.status).toBe(307);
       expect(response.headers.get('location')).toBe(`${origin}/applications#${token}`);
     });
@@ -181,14 +231,20 @@ describe('personal data', () => {
       expect(await work).toEqual({ completed: 1, failed: 0, left: false });
       await expectNothingLeft();
       const boss = await getBoss();
-      expect((await boss.findJobs(analyzeResumeJob.name, { key: blobId }))[0]?.state).toBe('completed');
+      expect((await boss.findJobs(analyzeResumeJob.name, { key: blobId }))[0]?.state).toBe(
+        'completed',
+      );
     });
 
     it('removes waiting jobs of any queue keyed by the applicant, such as an email about them', async () => {
       const { userId, token } = await apply('grace@example.com');
       const boss = await getBoss();
       // A job of another queue with the applicant's id as its singleton key (issue 21's emails are).
-      await boss.send(analyzeResumeJob.name, { blobId: userId }, { singletonKey: userId, startAfter: 3600 });
+      await boss.send(
+        analyzeResumeJob.name,
+        { blobId: userId },
+        { singletonKey: userId, startAfter: 3600 },
+      );
       expect(await boss.findJobs(analyzeResumeJob.name, { key: userId })).toHaveLength(1);
       expect((await post(withdrawRoute, { token })).status).toBe(200);
       expect(await boss.findJobs(analyzeResumeJob.name, { key: userId })).toEqual([]);
@@ -198,7 +254,10 @@ describe('personal data', () => {
   describe('retention', () => {
     async function age(userId: string, days: number) {
       const db = await getDb();
-      await db.update(users).set({ createdAt: sql`now() - make_interval(days => ${days})` }).where(eq(users.id, userId));
+      await db
+        .update(users)
+        .set({ createdAt: sql`now() - make_interval(days => ${days})` })
+        .where(eq(users.id, userId));
     }
 
     it('deletes applicants older than RETENTION_DAYS, but those on hold; a dry run only lists them', async () => {
@@ -230,7 +289,9 @@ describe('personal data', () => {
       const run = await applyRetention();
       expect(run).toMatchObject({ deleted: 1, failed: 0 });
       const db = await getDb();
-      expect((await db.select({ id: users.id }).from(users)).map((row) => row.id).sort()).toEqual([held.userId, recent.userId].sort());
+      expect((await db.select({ id: users.id }).from(users)).map((row) => row.id).sort()).toEqual(
+        [held.userId, recent.userId].sort(),
+      );
       expect(await auditActions(old.userId)).toEqual(['retention_deleted']);
       expect(await auditActions(held.userId)).toEqual(['hold_set']);
       expect((await listStoredFiles()).length).toBe(4);
@@ -257,6 +318,23 @@ describe('personal data', () => {
       expect(await applyRetention()).toMatchObject({ deleted: 1, failed: 0 });
       expect(await analysisJobsOf(blobId)).toEqual([]);
       expect(await runQueuedJobs()).toEqual({ completed: 0, failed: 0, left: false });
+      await expectNothingLeft();
+    });
+
+    it('deletes an applicant whose analysis is running: the job finds nothing and completes, no preview is left', async () => {
+      const { userId, blobId } = await apply('grace@example.com');
+      await age(userId, 400);
+      const work = runQueuedJobs();
+      for (
+        let tries = 0;
+        tries < 500 && (await analysisJobsOf(blobId))[0]?.state !== 'active';
+        tries += 1
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect((await analysisJobsOf(blobId))[0]?.state).toBe('active');
+      expect(await applyRetention()).toMatchObject({ deleted: 1, failed: 0 });
+      expect(await work).toEqual({ completed: 1, failed: 0, left: false });
       await expectNothingLeft();
     });
 
@@ -297,7 +375,11 @@ describe('personal data', () => {
       await mkdir(previewFile);
       await writeFile(path.join(previewFile, 'in-the-way'), 'x');
       const cookie = await adminCookie();
-      const remove = () => deleteRoute(adminRequest(cookie, `/api/admin/applicants/${userId}`, { method: 'DELETE' }), idParams(userId));
+      const remove = () =>
+        deleteRoute(
+          adminRequest(cookie, `/api/admin/applicants/${userId}`, { method: 'DELETE' }),
+          idParams(userId),
+        );
 
       expect((await remove()).status).toBe(500);
       expect(await countRows()).toEqual({ users: 1, blobs: 1, attachments: 1 });
@@ -312,11 +394,33 @@ describe('personal data', () => {
     it('records what recruiters do, and the data download holds every stored field, the resume and those entries', async () => {
       const { userId } = await apply('grace@example.com');
       expect(await runQueuedJobs()).toMatchObject({ completed: 1, failed: 0 });
-      await signIn(new Request(`${origin}/api/admin/session`, { method: 'POST', body: new URLSearchParams({ password: 'wrong' }) }), noParams);
+      await signIn(
+        new Request(`${origin}/api/admin/session`, {
+          method: 'POST',
+          body: new URLSearchParams({ password: 'wrong' }),
+        }),
+        noParams,
+      );
       const cookie = await adminCookie();
-      expect((await resumeRoute(adminRequest(cookie, `/api/admin/applicants/${userId}/resume`), idParams(userId))).status).toBe(302);
-      expect((await previewRoute(adminRequest(cookie, `/api/admin/applicants/${userId}/preview`), idParams(userId))).status).toBe(302);
-      expect((await exportRoute(adminRequest(cookie, '/api/admin/applicants/export'), noParams)).status).toBe(200);
+      expect(
+        (
+          await resumeRoute(
+            adminRequest(cookie, `/api/admin/applicants/${userId}/resume`),
+            idParams(userId),
+          )
+        ).status,
+      ).toBe(302);
+      expect(
+        (
+          await previewRoute(
+            adminRequest(cookie, `/api/admin/applicants/${userId}/preview`),
+            idParams(userId),
+          )
+        ).status,
+      ).toBe(302);
+      expect(
+        (await exportRoute(adminRequest(cookie, '/api/admin/applicants/export'), noParams)).status,
+      ).toBe(200);
       const hold = await holdRoute(
         adminRequest(cookie, `/api/admin/applicants/${userId}/hold`, {
           method: 'PUT',
@@ -327,7 +431,10 @@ describe('personal data', () => {
       );
       expect(hold.status).toBe(200);
 
-      const download = await dataRoute(adminRequest(cookie, `/api/admin/applicants/${userId}/data`), idParams(userId));
+      const download = await dataRoute(
+        adminRequest(cookie, `/api/admin/applicants/${userId}/data`),
+        idParams(userId),
+      );
       expect(download.status).toBe(200);
       expect(download.headers.get('content-type')).toBe('application/zip');
       expect(download.headers.get('content-disposition')).toContain(`applicant-${userId}.zip`);
@@ -335,15 +442,43 @@ describe('personal data', () => {
       expect(Object.keys(files).sort()).toEqual(['applicant.json', 'resume/resume.pdf']);
       expect(Buffer.from(files['resume/resume.pdf']!).equals(resume)).toBe(true);
       const data = JSON.parse(new TextDecoder().decode(files['applicant.json']));
-      expect(data.applicant).toMatchObject({ id: userId, email: 'grace@example.com', first_name: 'Grace', last_name: 'Tester', keep_until: '2031-01-31' });
-      expect(data.resume).toMatchObject({ filename: 'resume.pdf', byte_size: resume.length, analysis: { page_count: 2 } });
+      expect(data.applicant).toMatchObject({
+        id: userId,
+        email: 'grace@example.com',
+        first_name: 'Grace',
+        last_name: 'Tester',
+        keep_until: '2031-01-31',
+      });
+      expect(data.resume).toMatchObject({
+        filename: 'resume.pdf',
+        byte_size: resume.length,
+        analysis: { page_count: 2 },
+      });
       expect(data.resume.analysis.extracted_text).toContain(resumeWord);
-      expect(data.resume.variants).toEqual([expect.objectContaining({ name: 'preview', content_type: 'image/webp' })]);
-      expect(data.audit_events.map((event: { action: string }) => event.action)).toEqual(['viewed_resume', 'viewed_preview', 'hold_set', 'downloaded_data']);
+      expect(data.resume.variants).toEqual([
+        expect.objectContaining({ name: 'preview', content_type: 'image/webp' }),
+      ]);
+      expect(data.audit_events.map((event: { action: string }) => event.action)).toEqual([
+        'viewed_resume',
+        'viewed_preview',
+        'hold_set',
+        'downloaded_data',
+      ]);
       // A recruiter's address is theirs, not the applicant's data.
-      expect(data.audit_events[0]).toEqual({ occurred_at: expect.any(String), actor: 'recruiter', action: 'viewed_resume' });
+      expect(data.audit_events[0]).toEqual({
+        occurred_at: expect.any(String),
+        actor: 'recruiter',
+        action: 'viewed_resume',
+      });
 
-      expect((await deleteRoute(adminRequest(cookie, `/api/admin/applicants/${userId}`, { method: 'DELETE' }), idParams(userId))).status).toBe(200);
+      expect(
+        (
+          await deleteRoute(
+            adminRequest(cookie, `/api/admin/applicants/${userId}`, { method: 'DELETE' }),
+            idParams(userId),
+          )
+        ).status,
+      ).toBe(200);
       await expectNothingLeft();
 
       const { rows, total } = await listAuditEvents({}, 1);
@@ -361,7 +496,9 @@ describe('personal data', () => {
       const signedIn = rows.find((row) => row.action === 'signed_in')!;
       expect(signedIn).toMatchObject({ actor: 'recruiter', clientAddress: '198.51.100.4' });
       expect(signedIn.actorSession).toMatch(/^[\w-]{16}$/);
-      expect(rows.find((row) => row.action === 'viewed_resume')!.actorSession).toBe(signedIn.actorSession);
+      expect(rows.find((row) => row.action === 'viewed_resume')!.actorSession).toBe(
+        signedIn.actorSession,
+      );
       expect(rows.find((row) => row.action === 'sign_in_failed')!.actorSession).toBeNull();
       // The applicant's id outlives them; their name and email do not appear anywhere in it.
       expect(rows.find((row) => row.action === 'deleted')!.applicantId).toBe(userId);
@@ -370,11 +507,48 @@ describe('personal data', () => {
       expect((await listAuditEvents({ applicantId: userId }, 1)).total).toBe(5);
     });
 
+    it('streams the data download, reading the resume 1 MiB at a time', async () => {
+      const big = makePdf('Big resume', 3 * 1024 * 1024);
+      const created = await applyWithResume(big, {
+        email: 'big@example.com',
+        first_name: 'Big',
+        last_name: 'File',
+      });
+      const userId = created.body.id as string;
+      const reads = vi.spyOn(DiskStorageService.prototype, 'readRange');
+      const cookie = await adminCookie();
+      const download = await dataRoute(
+        adminRequest(cookie, `/api/admin/applicants/${userId}/data`),
+        idParams(userId),
+      );
+      expect(reads).not.toHaveBeenCalled();
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of download.body!) chunks.push(chunk);
+      const mib = 1024 * 1024;
+      const ranges = Array.from({ length: Math.ceil(big.length / mib) }, (_, index) =>
+        Math.min(mib, big.length - index * mib),
+      );
+      expect(ranges.length).toBeGreaterThan(2);
+      expect(reads.mock.calls.map(([, start, end]) => end - start + 1)).toEqual(ranges);
+      expect(chunks.length).toBeGreaterThan(ranges.length);
+      const files = unzipSync(new Uint8Array(Buffer.concat(chunks)));
+      expect(Buffer.from(files['resume/resume.pdf']!).equals(big)).toBe(true);
+      reads.mockRestore();
+    });
+
     it('is append-only: UPDATE, DELETE and TRUNCATE are refused, but the purge of entries past AUDIT_RETENTION_DAYS', async () => {
       const db = await getDb();
       await db.insert(auditEvents).values([
-        { actor: 'system', action: 'retention_deleted', occurredAt: new Date(Date.now() - 800 * 24 * 3600_000) },
-        { actor: 'system', action: 'retention_deleted', occurredAt: new Date(Date.now() - 700 * 24 * 3600_000) },
+        {
+          actor: 'system',
+          action: 'retention_deleted',
+          occurredAt: new Date(Date.now() - 800 * 24 * 3600_000),
+        },
+        {
+          actor: 'system',
+          action: 'retention_deleted',
+          occurredAt: new Date(Date.now() - 700 * 24 * 3600_000),
+        },
       ]);
       await expect(db.update(auditEvents).set({ action: 'deleted' })).rejects.toThrow();
       await expect(db.delete(auditEvents)).rejects.toThrow();
@@ -382,7 +556,9 @@ describe('personal data', () => {
       // A cutoff of its own that is too recent is refused too.
       await expect(
         db.transaction(async (tx) => {
-          await tx.execute(sql`select set_config('resume_drop.audit_purge_before', ${new Date().toISOString()}, true)`);
+          await tx.execute(
+            sql`select set_config('resume_drop.audit_purge_before', ${new Date().toISOString()}, true)`,
+          );
           await tx.delete(auditEvents);
         }),
       ).rejects.toThrow();

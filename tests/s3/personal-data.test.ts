@@ -6,7 +6,13 @@ import { listApplicants } from '@/lib/admin/applicants';
 import { getDb } from '@/lib/db';
 import { resetEnv } from '@/lib/env';
 import { applyRetention } from '@/lib/privacy/apply-retention';
-import { createBucket, listKeys, s3Client, startGateway, stopGateway } from '@/scripts/harness/s3.mjs';
+import {
+  createBucket,
+  listKeys,
+  s3Client,
+  startGateway,
+  stopGateway,
+} from '@/scripts/harness/s3.mjs';
 import { makeTextPdf } from '../fixtures/pdf-documents';
 import { createUser, fileRequest, jsonRequest, presign } from '../support/api';
 import { getTestBucket } from '../support/integration-setup';
@@ -21,8 +27,15 @@ const resume = makeTextPdf([['Grace Tester', `Ran ${resumeWord} clusters`]], { t
 async function applyAndAnalyze(email: string) {
   const upload = await presign(fileRequest(resume));
   const { url, headers } = upload.body.direct_upload;
-  expect((await fetch(url, { method: 'PUT', headers, body: new Uint8Array(resume) })).status).toBe(200);
-  const created = await createUser({ email, first_name: 'Grace', last_name: 'Tester', pdf: upload.body.blob_signed_id });
+  expect((await fetch(url, { method: 'PUT', headers, body: new Uint8Array(resume) })).status).toBe(
+    200,
+  );
+  const created = await createUser({
+    email,
+    first_name: 'Grace',
+    last_name: 'Tester',
+    pdf: upload.body.blob_signed_id,
+  });
   expect(created.status).toBe(200);
   expect(await runQueuedJobs()).toMatchObject({ completed: 1, failed: 0 });
   return {
@@ -36,7 +49,10 @@ const bucketKeys = () => listKeys(s3Client(s3Settings()), getTestBucket());
 
 async function age(userId: string, days: number) {
   const db = await getDb();
-  await db.update(users).set({ createdAt: sql`now() - make_interval(days => ${days})` }).where(eq(users.id, userId));
+  await db
+    .update(users)
+    .set({ createdAt: sql`now() - make_interval(days => ${days})` })
+    .where(eq(users.id, userId));
 }
 
 async function expectNothingLeft() {
@@ -53,7 +69,9 @@ describe.skipIf(s3Skipped())('personal data on S3 (Ceph) and Postgres', () => {
   it('withdrawal leaves no object, variant, row or search hit; the signed resume link answers 404', async () => {
     const { token, resumeUrl } = await applyAndAnalyze('grace@example.com');
     expect(await bucketKeys()).toHaveLength(2);
-    const response = await withdrawRoute(jsonRequest('/api/applications/withdraw', { token }), { params: Promise.resolve({}) } as never);
+    const response = await withdrawRoute(jsonRequest('/api/applications/withdraw', { token }), {
+      params: Promise.resolve({}),
+    } as never);
     expect(response.status).toBe(200);
     await expectNothingLeft();
     expect((await fetch(resumeUrl)).status).toBe(404);
@@ -85,7 +103,10 @@ describe.skipIf(s3Skipped())('personal data on S3 (Ceph) and Postgres', () => {
     try {
       expect(await applyRetention()).toMatchObject({ deleted: 0, failed: 1 });
       const db = await getDb();
-      const [kept] = await db.select({ state: blobs.state }).from(blobs).innerJoin(attachments, eq(attachments.blobId, blobs.id));
+      const [kept] = await db
+        .select({ state: blobs.state })
+        .from(blobs)
+        .innerJoin(attachments, eq(attachments.blobId, blobs.id));
       expect(kept).toEqual({ state: 'erasing' });
       expect(await countRows()).toEqual({ users: 1, blobs: 1, attachments: 1 });
     } finally {

@@ -3,7 +3,13 @@ import { parseEnv, resetEnv } from '@/lib/env';
 import { routePattern } from '@/lib/http/request-log';
 import { getPrivacyNotice, warnIfKeptForever } from '@/lib/privacy/privacy-notice';
 
-const names = ['RETENTION_DAYS', 'AUDIT_RETENTION_DAYS', 'PRIVACY_NOTICE_URL', 'STORAGE_SERVICE', 'S3_BUCKET'] as const;
+const names = [
+  'RETENTION_DAYS',
+  'AUDIT_RETENTION_DAYS',
+  'PRIVACY_NOTICE_URL',
+  'STORAGE_SERVICE',
+  'S3_BUCKET',
+] as const;
 
 function configure(values: Partial<Record<(typeof names)[number], string>>) {
   for (const name of names) delete process.env[name];
@@ -28,9 +34,22 @@ describe('personal data configuration', () => {
 
   it('states the configured retention in the privacy notice, and links the configured notice', () => {
     configure({});
-    expect(getPrivacyNotice()).toEqual({ href: '/privacy', retention: '180 days', auditRetention: '730 days', storage: 'disk' });
-    configure({ RETENTION_DAYS: '30', PRIVACY_NOTICE_URL: 'https://example.com/privacy', S3_BUCKET: 'resumes' });
-    expect(getPrivacyNotice()).toMatchObject({ href: 'https://example.com/privacy', retention: '30 days', storage: 's3' });
+    expect(getPrivacyNotice()).toEqual({
+      href: '/privacy',
+      retention: '180 days',
+      auditRetention: '730 days',
+      storage: 'disk',
+    });
+    configure({
+      RETENTION_DAYS: '30',
+      PRIVACY_NOTICE_URL: 'https://example.com/privacy',
+      S3_BUCKET: 'resumes',
+    });
+    expect(getPrivacyNotice()).toMatchObject({
+      href: 'https://example.com/privacy',
+      retention: '30 days',
+      storage: 's3',
+    });
     configure({ RETENTION_DAYS: '0' });
     expect(getPrivacyNotice().retention).toBeNull();
   });
@@ -42,10 +61,14 @@ describe('personal data configuration', () => {
     expect(warn).not.toHaveBeenCalled();
     configure({ RETENTION_DAYS: '0' });
     warnIfKeptForever();
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^RETENTION_DAYS=0: applications are kept forever/));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(/^RETENTION_DAYS=0: applications are kept forever/),
+    );
   });
 
   it('never logs the token of an old application link', () => {
-    expect(routePattern('/applications/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl')).toBe('/applications/:token');
+    expect(routePattern('/applications/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl')).toBe(
+      '/applications/:token',
+    );
   });
 });

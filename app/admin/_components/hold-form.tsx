@@ -4,7 +4,15 @@ import { useRouter } from 'next/navigation';
 import { useId, useState, type FormEvent } from 'react';
 
 /** "Keep until <date>": a hold that retention respects; an empty date lifts it. */
-export function HoldForm({ id, name, keepUntil }: { id: string; name: string; keepUntil: string | null }) {
+export function HoldForm({
+  id,
+  name,
+  keepUntil,
+}: {
+  id: string;
+  name: string;
+  keepUntil: string | null;
+}) {
   const router = useRouter();
   const inputId = useId();
   const [error, setError] = useState<string | null>(null);

@@ -6,12 +6,23 @@ import { auditActionLabels, auditQuery } from '@/lib/contract/audit';
 
 export const metadata: Metadata = { title: 'Audit trail — Resume Drop', robots: { index: false } };
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' });
+const dateFormat = new Intl.DateTimeFormat('en-GB', {
+  dateStyle: 'medium',
+  timeStyle: 'medium',
+  timeZone: 'UTC',
+});
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireAdminPage();
   const query = auditQuery.parse(await searchParams);
-  const { rows, total } = await listAuditEvents({ action: query.action, applicantId: query.applicant }, query.page);
+  const { rows, total } = await listAuditEvents(
+    { action: query.action, applicantId: query.applicant },
+    query.page,
+  );
   const pages = Math.max(1, Math.ceil(total / auditEventsPerPage));
   const pageLink = (target: number) =>
     `/admin/audit?${new URLSearchParams({ ...(query.action ? { action: query.action } : {}), ...(query.applicant ? { applicant: query.applicant } : {}), page: String(target) })}`;
@@ -24,10 +35,17 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </p>
         <h1>Audit trail</h1>
         <p>
-          {total === 1 ? '1 entry' : `${total} entries`}, newest first. Entries are kept for the audit retention period and cannot be changed.
+          {total === 1 ? '1 entry' : `${total} entries`}, newest first. Entries are kept for the
+          audit retention period and cannot be changed.
         </p>
       </header>
-      <form method="get" action="/admin/audit" className="audit-filter" role="search" aria-label="Filter the audit trail">
+      <form
+        method="get"
+        action="/admin/audit"
+        className="audit-filter"
+        role="search"
+        aria-label="Filter the audit trail"
+      >
         <label>
           Action
           <select name="action" defaultValue={query.action ?? ''}>
@@ -41,7 +59,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </label>
         <label>
           Applicant id
-          <input name="applicant" type="text" defaultValue={query.applicant ?? ''} size={38} spellCheck={false} />
+          <input
+            name="applicant"
+            type="text"
+            defaultValue={query.applicant ?? ''}
+            size={38}
+            spellCheck={false}
+          />
         </label>
         <button type="submit" className="button-secondary">
           Filter
@@ -49,7 +73,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </form>
       <div className="card table-card">
         {rows.length === 0 ? (
-          <p className="empty">No entries{query.action || query.applicant ? ' match this filter' : ' yet'}.</p>
+          <p className="empty">
+            No entries{query.action || query.applicant ? ' match this filter' : ' yet'}.
+          </p>
         ) : (
           <table>
             <thead>
@@ -67,11 +93,21 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   <td>{dateFormat.format(row.occurredAt)}</td>
                   <td>
                     {row.actor}
-                    {row.actorSession && <span className="muted"> · session {row.actorSession}</span>}
+                    {row.actorSession && (
+                      <span className="muted"> · session {row.actorSession}</span>
+                    )}
                   </td>
                   <td>{auditActionLabels[row.action]}</td>
                   <td>
-                    {row.applicantId ? <Link href={`/admin/audit?${new URLSearchParams({ applicant: row.applicantId })}`}>{row.applicantId}</Link> : '—'}
+                    {row.applicantId ? (
+                      <Link
+                        href={`/admin/audit?${new URLSearchParams({ applicant: row.applicantId })}`}
+                      >
+                        {row.applicantId}
+                      </Link>
+                    ) : (
+                      '—'
+                    )}
                   </td>
                   <td>{row.clientAddress ?? '—'}</td>
                 </tr>

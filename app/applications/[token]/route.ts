@@ -9,6 +9,9 @@ export const GET = route<{ token: string }>(async (_request, { params }) => {
   const { token } = await params;
   return new Response(null, {
     status: 307,
-    headers: { Location: `${publicOrigin()}/applications#${encodeURIComponent(token)}`, 'Cache-Control': 'no-store' },
+    headers: {
+      Location: `${publicOrigin()}/applications#${encodeURIComponent(token)}`,
+      'Cache-Control': 'no-store',
+    },
   });
 });

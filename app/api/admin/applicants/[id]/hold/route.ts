@@ -14,5 +14,8 @@ export const PUT = route<{ id: string }>(async (request, { params }) => {
   const parsed = holdRequest.safeParse(await readJson(request));
   if (!parsed.success) throw appError('invalid_request', { fields: fieldErrors(parsed.error) });
   await setHold(id, parsed.data.keep_until, actor);
-  return Response.json({ keep_until: parsed.data.keep_until }, { headers: { 'Cache-Control': 'no-store' } });
+  return Response.json(
+    { keep_until: parsed.data.keep_until },
+    { headers: { 'Cache-Control': 'no-store' } },
+  );
 });

@@ -19,7 +19,9 @@ import { listAuditEvents } from '@/lib/audit/list-audit-events';
 import { getDb } from '@/lib/db';
 import { resetEnv } from '@/lib/env';
 import { analyzeResumeJob } from '@/lib/jobs/analyze-resume';
-import { getBoss } from '@/lib/jobs/boss';
+import { applyRetentionJob } from '@/lib/jobs/apply-retention';
+import { getBoss, setJobsRole } from '@/lib/jobs/boss';
+import { sendJob } from '@/lib/jobs/send-job';
 import { applyRetention } from '@/lib/privacy/apply-retention';
 import { signToken } from '@/lib/signed-token';
 import { getStorage } from '@/lib/storage';
@@ -300,6 +302,26 @@ describe('personal data', () => {
       const later = new Date(Date.now() + 200 * 24 * 3600_000);
       expect((await applyRetention({ asOf: later, dryRun: true })).due).toHaveLength(2);
       expect(await applyRetention({ asOf: later })).toMatchObject({ deleted: 2, failed: 0 });
+      await expectNothingLeft();
+    });
+
+    it('runs daily as a scheduled job', async () => {
+      // A worker process makes the schedule; the sender this test runs as does not.
+      await setJobsRole('worker');
+      try {
+        const boss = await getBoss();
+        expect(
+          (await boss.getSchedules(applyRetentionJob.name)).map((schedule) => schedule.cron),
+        ).toEqual(['41 3 * * *']);
+      } finally {
+        await setJobsRole('sender');
+      }
+      const { userId } = await apply('grace@example.com');
+      await age(userId, 400);
+      // What the scheduler sends at 03:41 UTC.
+      expect(await sendJob(applyRetentionJob, {})).toBeTruthy();
+      // The resume's analysis, then the retention.
+      expect(await runQueuedJobs()).toEqual({ completed: 2, failed: 0, left: false });
       await expectNothingLeft();
     });
 

@@ -1,12 +1,12 @@
 import type { Metadata } from 'next';
+import { connection } from 'next/server';
 import { ApplicationView } from '@/app/_components/application-view';
 
-export const metadata: Metadata = {
-  title: 'Your application — Resume Drop',
-  robots: { index: false },
-};
+export const metadata: Metadata = { title: 'Your application — Resume Drop', robots: { index: false } };
 
-export default function ApplicationPage() {
+export default async function ApplicationPage() {
+  // Rendered per request: the page's scripts carry this response's CSP nonce (proxy.ts).
+  await connection();
   return (
     <main className="page">
       <header className="intro">

@@ -1,6 +1,7 @@
 import { connection } from 'next/server';
 import { ApplicantForm } from '@/app/_components/applicant-form';
 import { getEnv } from '@/lib/env';
+import { getPrivacyNotice } from '@/lib/privacy/privacy-notice';
 
 export default async function HomePage() {
   // Read the limit at request time, not at build time: it is runtime configuration.
@@ -14,6 +15,9 @@ export default async function HomePage() {
         <p>Attach your resume, check your details, and send. Your file goes straight to secure storage.</p>
       </header>
       <ApplicantForm maxBytes={MAX_UPLOAD_BYTES} />
+      <p className="privacy-link">
+        <a href={getPrivacyNotice().href}>How we handle your data</a>
+      </p>
     </main>
   );
 }

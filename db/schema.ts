@@ -1,8 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { bigint, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
-// `purging`: claimed by the unattached-blob purge; it can no longer be attached.
-export const blobStates = ['pending', 'attached', 'purging'] as const;
+// `purging`: claimed by the unattached-blob purge; it can no longer be attached. `erasing`: its
+// applicant is being erased (lib/privacy): analysis records nothing on it, and the purge leaves it alone.
+export const blobStates = ['pending', 'attached', 'purging', 'erasing'] as const;
 
 /** What a PDF says about itself (its Info dictionary), where present. */
 export interface PdfMetadata {
@@ -92,6 +93,8 @@ export const users = pgTable(
     lastName: text('last_name').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    // A recruiter's hold: retention keeps the applicant through this day (UTC), however old.
+    keepUntil: date('keep_until', { mode: 'string' }),
   },
   (table) => [
     uniqueIndex('users_email_lower_idx').on(sql`lower(${table.email})`),
@@ -150,6 +153,47 @@ export const rateLimits = pgTable('rate_limits', {
   count: integer('count').notNull(),
 });
 
+export const auditActors = ['recruiter', 'applicant', 'system'] as const;
+export const auditActions = [
+  'signed_in',
+  'sign_in_failed',
+  'viewed_resume',
+  'viewed_preview',
+  'exported_csv',
+  'downloaded_data',
+  'hold_set',
+  'deleted',
+  'withdrawn',
+  'retention_deleted',
+] as const;
+
+/**
+ * Who did what to which applicant's data, append-only: a trigger (migration 0005) refuses UPDATE,
+ * TRUNCATE and DELETE, but the deletion of entries older than AUDIT_RETENTION_DAYS by the retention
+ * run (lib/audit/purge-audit-events.ts). `applicant_id` has no foreign key: it outlives the applicant,
+ * and names no one once the applicant is gone.
+ */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
+    actor: text('actor', { enum: auditActors }).notNull(),
+    // For a recruiter: a hash of the session token, so one session's actions can be told apart.
+    actorSession: text('actor_session'),
+    action: text('action', { enum: auditActions }).notNull(),
+    applicantId: uuid('applicant_id'),
+    clientAddress: text('client_address'),
+  },
+  (table) => [
+    index('audit_events_occurred_at_idx').on(table.occurredAt.desc(), table.id.desc()),
+    index('audit_events_applicant_idx').on(table.applicantId, table.occurredAt.desc()),
+    index('audit_events_action_idx').on(table.action, table.occurredAt.desc()),
+  ],
+);
+
 export type Blob = typeof blobs.$inferSelect;
 export type BlobVariant = typeof blobVariants.$inferSelect;
 export type User = typeof users.$inferSelect;
+export type AuditEvent = typeof auditEvents.$inferSelect;
+export type AuditAction = (typeof auditActions)[number];

@@ -61,6 +61,12 @@ const schema = z
     ADMIN_SIGN_IN_FAILURES_GLOBAL: z.coerce.number().int().min(1).default(100),
     ADMIN_SIGN_IN_WINDOW_SECONDS: seconds(900),
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).optional(),
+    // Personal data (README, "Personal data"): applicants older than this are deleted daily; 0 keeps them.
+    RETENTION_DAYS: z.coerce.number().int().min(0).default(180),
+    // The audit trail's own retention; its trigger refuses deleting entries younger than 30 days.
+    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(30).default(730),
+    // The privacy notice linked under the form; unset: the built-in /privacy page.
+    PRIVACY_NOTICE_URL: z.url().optional(),
   })
   .transform((raw) => ({
     ...raw,

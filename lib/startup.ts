@@ -2,6 +2,7 @@ import 'server-only';
 import { getDb } from '@/lib/db';
 import { assertProductionReady, ConfigurationError, getEnv, type Env } from '@/lib/env';
 import { startInProcessWorkerSoon } from '@/lib/jobs/in-process';
+import { warnIfKeptForever } from '@/lib/privacy/privacy-notice';
 
 /**
  * Runs once per server start: refuse a configuration that cannot work in production, and open the
@@ -21,6 +22,7 @@ export async function startServer(): Promise<void> {
     console.error(error.message);
     process.exit(1);
   }
+  warnIfKeptForever();
   if (!env.DATABASE_URL) await getDb();
   startInProcessWorkerSoon();
 }

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Image from 'next/image';
 import Link from 'next/link';
 import { DeleteApplicantButton } from '@/app/admin/_components/delete-applicant-button';
+import { HoldForm } from '@/app/admin/_components/hold-form';
 import { SignOutButton } from '@/app/admin/_components/sign-out-button';
 import { applicantsPerPage, listApplicants, type ApplicantRow } from '@/lib/admin/applicants';
 import { requireAdminPage } from '@/lib/admin/session';
@@ -104,6 +105,8 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
                 </a>
               </>
             )}
+            {' · '}
+            <Link href="/admin/audit">Audit trail</Link>
           </p>
         </div>
         <form method="get" action="/admin" role="search" className="search">
@@ -151,6 +154,10 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
                   </td>
                   <td>{dateFormat.format(row.createdAt)}</td>
                   <td>
+                    <a href={`/api/admin/applicants/${row.id}/data`} download>
+                      Download data
+                    </a>
+                    <HoldForm id={row.id} name={`${row.firstName} ${row.lastName}`} keepUntil={row.keepUntil} />
                     <DeleteApplicantButton id={row.id} name={`${row.firstName} ${row.lastName}`} />
                   </td>
                 </tr>

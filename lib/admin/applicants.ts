@@ -9,7 +9,9 @@ import { getEnv } from '@/lib/env';
 import { appError } from '@/lib/http/errors';
 import { removeDisallowedCharacters } from '@/lib/plain-text';
 import { getStorage } from '@/lib/storage';
-import { variantKeysOf } from '@/lib/storage/keys';
+import type { AuditActor } from '@/lib/audit/actor';
+import { recordAuditEvent } from '@/lib/audit/record-audit-event';
+import { eraseApplicant } from '@/lib/privacy/erase-applicant';
 import { toCsv } from './csv';
 import { analyzeResumeJob } from '@/lib/jobs/analyze-resume';
 import { runningJobKeys } from '@/lib/jobs/status';
@@ -28,6 +30,8 @@ export interface ApplicantRow {
   firstName: string;
   lastName: string;
   createdAt: Date;
+  /** A recruiter's hold: retention keeps the applicant through this day (YYYY-MM-DD). */
+  keepUntil: string | null;
   filename: string | null;
   byteSize: number | null;
   pageCount: number | null;
@@ -101,6 +105,7 @@ function applicantsMatching(db: Database, search: Search) {
       firstName: users.firstName,
       lastName: users.lastName,
       createdAt: users.createdAt,
+      keepUntil: users.keepUntil,
       blobId: blobs.id,
       filename: blobs.filename,
       byteSize: blobs.byteSize,
@@ -167,8 +172,9 @@ export async function listApplicants(search: string, page: number): Promise<{ ro
 }
 
 /** Every applicant matching `search`, in the list's order, as CSV (formula cells neutralised). */
-export async function exportApplicantsCsv(search: string): Promise<string> {
+export async function exportApplicantsCsv(search: string, actor: AuditActor): Promise<string> {
   const rows = await applicantsMatching(await getDb(), buildSearch(search));
+  await recordAuditEvent(actor, 'exported_csv', null);
   return toCsv(
     ['Name', 'Email', 'Submitted at (UTC)', 'File name', 'Pages'],
     rows.map((row) => [`${row.firstName} ${row.lastName}`, row.email, row.createdAt.toISOString(), row.filename, row.pageCount]),
@@ -181,19 +187,20 @@ async function findResume(userId: string) {
     .select({ blob: blobs, attachmentId: attachments.id })
     .from(attachments)
     .innerJoin(blobs, eq(blobs.id, attachments.blobId))
-    .where(isResumeOf(userId));
+    .where(and(isResumeOf(userId), eq(blobs.state, 'attached')));
   return row ?? null;
 }
 
 /** A fresh short-lived URL for an applicant's resume, made only when someone asks for it. */
-export async function createResumeUrlFor(userId: string): Promise<string> {
+export async function createResumeUrlFor(userId: string, actor: AuditActor): Promise<string> {
   const resume = await findResume(userId);
   if (!resume) throw appError('not_found', { message: 'This applicant has no resume.' });
+  await recordAuditEvent(actor, 'viewed_resume', userId);
   return createResumeUrl(getStorage(), resume.blob);
 }
 
 /** A fresh short-lived URL for the image of the first page of an applicant's resume. */
-export async function createPreviewUrlFor(userId: string): Promise<string> {
+export async function createPreviewUrlFor(userId: string, actor: AuditActor): Promise<string> {
   const db = await getDb();
   const [preview] = await db
     .select({ key: blobVariants.key, contentType: blobVariants.contentType, filename: blobs.filename })
@@ -202,6 +209,7 @@ export async function createPreviewUrlFor(userId: string): Promise<string> {
     .innerJoin(blobVariants, and(eq(blobVariants.blobId, blobs.id), eq(blobVariants.name, 'preview')))
     .where(isResumeOf(userId));
   if (!preview) throw appError('not_found', { message: 'This applicant has no resume preview.' });
+  await recordAuditEvent(actor, 'viewed_preview', userId);
   return getStorage().getDownloadUrl(preview.key, {
     filename: `${preview.filename.replace(/\.pdf$/i, '')} (page 1).${preview.contentType.split('/')[1] ?? 'img'}`,
     contentType: preview.contentType,
@@ -211,23 +219,9 @@ export async function createPreviewUrlFor(userId: string): Promise<string> {
 }
 
 /**
- * Removes the applicant, the attachment and the blob row (its variant rows go with it) in one
- * transaction, then the objects: the resume and its variants, such as the preview.
+ * The recruiter's "Delete": everything about the applicant, objects before rows
+ * (lib/privacy/erase-applicant.ts), recorded in the audit trail.
  */
-export async function deleteApplicant(userId: string): Promise<void> {
-  const db = await getDb();
-  const resume = await findResume(userId);
-  const deleted = await db.transaction(async (tx) => {
-    if (resume) {
-      await tx.delete(attachments).where(eq(attachments.id, resume.attachmentId));
-      await tx.delete(blobs).where(eq(blobs.id, resume.blob.id));
-    }
-    return tx.delete(users).where(eq(users.id, userId)).returning({ id: users.id });
-  });
-  if (deleted.length === 0) throw appError('not_found');
-  // After the commit: a failed object delete leaves an unreferenced object, never a dangling row.
-  if (resume) {
-    const storage = getStorage();
-    for (const key of [resume.blob.key, ...variantKeysOf(resume.blob.key)]) await storage.delete(key);
-  }
+export async function deleteApplicant(userId: string, actor: AuditActor): Promise<void> {
+  if (!(await eraseApplicant(userId, 'deleted', actor))) throw appError('not_found');
 }

@@ -2,6 +2,8 @@ import 'server-only';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { recruiterActor, type AuditActor } from '@/lib/audit/actor';
+import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { getEnv } from '@/lib/env';
 import { appError } from '@/lib/http/errors';
 import { signToken, verifyToken } from '@/lib/signed-token';
@@ -41,12 +43,18 @@ function serializeAdminCookie(value: string, maxAge: number): string {
   return `${name}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
 }
 
-/** The Set-Cookie value of a new 8-hour session. */
-export async function createAdminSessionCookie(): Promise<string> {
+/** The Set-Cookie value of a new 8-hour session, whose start is recorded in the audit trail. */
+export async function createAdminSessionCookie(request: Request): Promise<string> {
   const password = getEnv().ADMIN_PASSWORD;
   if (!password) throw appError('not_found', { message: 'The recruiter view is not enabled (ADMIN_PASSWORD).' });
   const token = await signToken('admin_session', { sub: 'admin', pwd: passwordFingerprint(password) }, sessionSeconds);
+  await recordAuditEvent(recruiterActor(request, hashSession(token)), 'signed_in', null);
   return serializeAdminCookie(token, sessionSeconds);
+}
+
+/** A wrong password, in the audit trail (the rate limits count it separately). */
+export async function recordSignInFailure(request: Request): Promise<void> {
+  await recordAuditEvent(recruiterActor(request, null), 'sign_in_failed', null);
 }
 
 export function clearAdminSessionCookie(): string {
@@ -69,13 +77,19 @@ export async function requireAdminPage(): Promise<void> {
   if (!(await isValidSession(token))) redirect('/admin/login');
 }
 
-/** For admin API routes: 401 unless a valid session cookie is present. */
-export async function requireAdminRequest(request: Request): Promise<void> {
+/** Names a session in the audit trail without being usable as one. */
+export function hashSession(token: string): string {
+  return createHash('sha256').update(token).digest('base64url').slice(0, 16);
+}
+
+/** For admin API routes: 401 unless a valid session cookie is present; who acts, for the audit trail. */
+export async function requireAdminRequest(request: Request): Promise<AuditActor> {
   const { name } = adminCookie();
   const token = (request.headers.get('cookie') ?? '')
     .split(';')
     .map((pair) => pair.trim())
     .find((pair) => pair.startsWith(`${name}=`))
     ?.slice(name.length + 1);
-  if (!(await isValidSession(token))) throw appError('unauthorized');
+  if (!token || !(await isValidSession(token))) throw appError('unauthorized');
+  return recruiterActor(request, hashSession(token));
 }

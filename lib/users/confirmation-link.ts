@@ -1,18 +1,25 @@
 import 'server-only';
-import { signToken, verifyToken } from '@/lib/signed-token';
+import { appError } from '@/lib/http/errors';
+import { signToken, TokenError, verifyToken } from '@/lib/signed-token';
 
 const confirmationDays = 30;
 
-/** The applicant's own page: signed and expiring, so ids are never enough to see an application. */
+/**
+ * The applicant's own page: signed and expiring, so ids are never enough to see an application.
+ * The token is in the fragment, which browsers never send: no server or proxy log holds it.
+ */
 export async function createConfirmationPath(userId: string): Promise<string> {
-  return `/applications/${await signToken('applicant_view', { sub: userId }, confirmationDays * 24 * 3600)}`;
+  return `/applications#${await signToken('applicant_view', { sub: userId }, confirmationDays * 24 * 3600)}`;
 }
 
-export async function readConfirmationToken(token: string): Promise<string | null> {
+/** The applicant an application link is for; 403 when it is not one of ours, or has expired. */
+export async function verifyConfirmationToken(token: string): Promise<string> {
   try {
     const payload = await verifyToken('applicant_view', token);
-    return typeof payload.sub === 'string' ? payload.sub : null;
-  } catch {
-    return null;
+    if (typeof payload.sub === 'string') return payload.sub;
+  } catch (error) {
+    if (error instanceof TokenError && error.reason === 'expired')
+      throw appError('application_link_expired');
   }
+  throw appError('invalid_application_link');
 }

@@ -2,11 +2,18 @@ import 'server-only';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
 import { attachments, blobs, users } from '@/db/schema';
+import type { ApplicationResponse } from '@/lib/contract/application';
+import { appError } from '@/lib/http/errors';
 import { createResumeUrl, isResumeOf } from '@/lib/blobs/resume';
 import { getStorage } from '@/lib/storage';
+import { verifyConfirmationToken } from './confirmation-link';
 
-/** An applicant's own application, with a fresh short-lived link to the resume. */
-export async function findApplication(userId: string) {
+/**
+ * The application of a signed link, with a fresh short-lived link to the resume; 410 once it was
+ * withdrawn, deleted or reached its retention (or while that is under way).
+ */
+export async function findApplication(token: string): Promise<ApplicationResponse> {
+  const userId = await verifyConfirmationToken(token);
   const db = await getDb();
   const [row] = await db
     .select({ user: users, blob: blobs })
@@ -14,9 +21,19 @@ export async function findApplication(userId: string) {
     .leftJoin(attachments, isResumeOf(users.id))
     .leftJoin(blobs, eq(blobs.id, attachments.blobId))
     .where(eq(users.id, userId));
-  if (!row) return null;
-  const resume = row.blob
-    ? { filename: row.blob.filename, byteSize: row.blob.byteSize, url: await createResumeUrl(getStorage(), row.blob) }
-    : null;
-  return { user: row.user, resume };
+  if (!row || (row.blob && row.blob.state !== 'attached')) throw appError('application_gone');
+  const { user, blob } = row;
+  return {
+    first_name: user.firstName,
+    last_name: user.lastName,
+    email: user.email,
+    created_at: user.createdAt.toISOString(),
+    resume: blob
+      ? {
+          filename: blob.filename,
+          byte_size: blob.byteSize,
+          url: await createResumeUrl(getStorage(), blob),
+        }
+      : null,
+  };
 }

@@ -13,6 +13,7 @@ import { getJobsStatus } from '@/lib/jobs/status';
 import { getDb } from '@/lib/db';
 import { attachments, blobs, blobVariants, users } from '@/db/schema';
 import { deleteApplicant, listApplicants } from '@/lib/admin/applicants';
+import { systemActor } from '@/lib/audit/actor';
 import { analyzeBlob } from '@/lib/analysis/analyze-blob';
 import { defaultLimits } from '@/lib/analysis/run-pdf-worker';
 import { purgeUnattachedBlobs } from '@/lib/blobs/purge-unattached';
@@ -303,7 +304,7 @@ describe('analysis of attached resumes', () => {
   it('leaves no preview behind when the applicant is deleted while the resume is analyzed', async () => {
     const { userId, blobId } = await apply(resume, 'grace@example.com', 'Grace');
     const analysis = analyzeBlob(blobId);
-    await deleteApplicant(userId);
+    await deleteApplicant(userId, systemActor);
     expect(await analysis).toBeNull();
     expect(await listStoredFiles()).toEqual([]);
     expect(await countRows()).toEqual({ users: 0, blobs: 0, attachments: 0 });

@@ -77,6 +77,7 @@ describe('GET /api/health', () => {
     expect(deep.body.jobs).toEqual([
       { queue: 'analyze-resume', waiting: 0, active: 0, failed: 0, deadLettered: 0, oldestWaitingSeconds: null },
       { queue: 'purge-blobs', waiting: 0, active: 0, failed: 0, deadLettered: 0, oldestWaitingSeconds: null },
+      { queue: 'apply-retention', waiting: 0, active: 0, failed: 0, deadLettered: 0, oldestWaitingSeconds: null },
     ]);
     const db = await getDb();
     await applyWithResume(makePdf(), { email: 'lag@example.com', first_name: 'Lag', last_name: 'Behind' });

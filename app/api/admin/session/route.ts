@@ -1,5 +1,5 @@
 import { beginSignInAttempt } from '@/lib/admin/sign-in-limit';
-import { clearAdminSessionCookie, createAdminSessionCookie, isAdminPassword } from '@/lib/admin/session';
+import { clearAdminSessionCookie, createAdminSessionCookie, isAdminPassword, recordSignInFailure } from '@/lib/admin/session';
 import { getEnv } from '@/lib/env';
 import { appError } from '@/lib/http/errors';
 import { assertSameSiteRequest, route } from '@/lib/http/handler';
@@ -25,11 +25,12 @@ export const POST = route(async (request) => {
   const json = request.headers.get('accept')?.includes('application/json') ?? false;
   const origin = publicOrigin();
   if (typeof password !== 'string' || !isAdminPassword(password)) {
+    await recordSignInFailure(request);
     if (json) throw appError('wrong_password');
     return new Response(null, { status: 303, headers: { Location: `${origin}/admin/login?error=1` } });
   }
   await attempt.succeeded();
-  const cookie = await createAdminSessionCookie();
+  const cookie = await createAdminSessionCookie(request);
   if (json) return new Response(null, { status: 204, headers: { 'Set-Cookie': cookie, 'Cache-Control': 'no-store' } });
   return new Response(null, { status: 303, headers: { Location: `${origin}/admin`, 'Set-Cookie': cookie } });
 });

@@ -4,11 +4,11 @@ import { requireAdminRequest } from '@/lib/admin/session';
 import { appError } from '@/lib/http/errors';
 import { route } from '@/lib/http/handler';
 
-/** Removes the applicant, the attachment, the blob row and the object. */
+/** Removes everything about the applicant (lib/privacy/erase-applicant.ts). */
 export const DELETE = route<{ id: string }>(async (request, { params }) => {
-  await requireAdminRequest(request);
+  const actor = await requireAdminRequest(request);
   const { id } = await params;
   if (!z.uuid().safeParse(id).success) throw appError('not_found');
-  await deleteApplicant(id);
+  await deleteApplicant(id, actor);
   return Response.json({ deleted: true });
 });

@@ -6,9 +6,9 @@ import { buildContentDisposition } from '@/lib/storage/content-disposition';
 
 /** The current search (`?q=`, as on /admin), every page of it, as a CSV download. */
 export const GET = route(async (request) => {
-  await requireAdminRequest(request);
+  const actor = await requireAdminRequest(request);
   const { q } = applicantSearchSchema.parse({ q: new URL(request.url).searchParams.getAll('q') });
-  const csv = await exportApplicantsCsv(q);
+  const csv = await exportApplicantsCsv(q, actor);
   const filename = `applicants-${new Date().toISOString().slice(0, 10)}.csv`;
   return new Response(csv, {
     headers: {

@@ -1,0 +1,71 @@
+import 'server-only';
+import { and, eq } from 'drizzle-orm';
+import { attachments, blobs, blobVariants, users, type AuditAction } from '@/db/schema';
+import { getDb } from '@/lib/db';
+import type { AuditActor } from '@/lib/audit/actor';
+import { recordAuditEvent } from '@/lib/audit/record-audit-event';
+import { isResumeOf } from '@/lib/blobs/resume';
+import { getStorage } from '@/lib/storage';
+import { variantKeysOf } from '@/lib/storage/keys';
+import { dropQueuedJobs } from './drop-queued-jobs';
+
+export type ErasureAction = Extract<AuditAction, 'deleted' | 'withdrawn' | 'retention_deleted'>;
+
+/**
+ * Erases an applicant: their row, the resume's attachment, blob (with its extracted text and search
+ * entry), variant rows, the stored object and its variants, and their waiting jobs; then records
+ * `action` in the audit trail, in the transaction that deletes the rows. Objects go before rows:
+ * the blob is first claimed (`erasing`, so an analysis still running records nothing and removes
+ * its own preview), then its objects are deleted, then the rows. If storage fails, it throws with
+ * the rows kept (claimed) for a later try. False when there was no such applicant (any more).
+ */
+export async function eraseApplicant(
+  userId: string,
+  action: ErasureAction,
+  actor: AuditActor,
+): Promise<boolean> {
+  const db = await getDb();
+  const claimed = await db.transaction(async (tx) => {
+    const [user] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.id, userId))
+      .for('update');
+    if (!user) return null;
+    const [resume] = await tx
+      .update(blobs)
+      .set({ state: 'erasing' })
+      .from(attachments)
+      .where(and(eq(blobs.id, attachments.blobId), isResumeOf(userId)))
+      .returning({ id: blobs.id, key: blobs.key });
+    return { resume: resume ?? null };
+  });
+  if (!claimed) return false;
+  const { resume } = claimed;
+
+  await dropQueuedJobs(resume ? [userId, resume.id] : [userId]);
+  if (resume) {
+    const storage = getStorage();
+    const recorded = await db
+      .select({ key: blobVariants.key })
+      .from(blobVariants)
+      .where(eq(blobVariants.blobId, resume.id));
+    const keys = new Set([
+      resume.key,
+      ...variantKeysOf(resume.key),
+      ...recorded.map((variant) => variant.key),
+    ]);
+    for (const key of keys) await storage.delete(key);
+  }
+
+  return db.transaction(async (tx) => {
+    if (resume) {
+      await tx.delete(attachments).where(eq(attachments.blobId, resume.id));
+      await tx.delete(blobs).where(eq(blobs.id, resume.id));
+    }
+    const deleted = await tx.delete(users).where(eq(users.id, userId)).returning({ id: users.id });
+    if (deleted.length === 0) return false;
+    await recordAuditEvent(actor, action, userId, tx);
+    return true;
+  });
+}

@@ -26,7 +26,7 @@ export interface AnalysisLimits {
 export const defaultLimits: AnalysisLimits = {
   timeoutMs: 20_000,
   heapMb: 256,
-  memoryMb: 256,
+  memoryMb: 512,
   maxPages: 500,
   maxTextBytes: 200 * 1024,
   previewWidth: 300,

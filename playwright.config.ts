@@ -58,8 +58,8 @@ export default defineConfig({
       ? [
           {
             name: 's3',
-            // Tests tagged @storage exercise the upload path; the rest do not depend on storage.
-            grep: /@storage/,
+            // Tests tagged @storage exercise the upload path, @mail the job worker; the rest depend on neither.
+            grep: /@storage|@mail/,
             metadata: { storageOrigin: s3GatewayOrigin },
             use: { ...devices['Desktop Chrome'], baseURL: s3URL, launchOptions },
           },

@@ -16,6 +16,7 @@ const benchmarks = {
   analyze: async () => (await import('./analyze.mjs')).runAnalyze(),
   pending: async () => (await import('./pending.mjs')).runPending(),
   jobs: async () => (await import('./jobs.mjs')).runJobs(),
+  mail: async () => (await import('./mail.mjs')).runMail(),
 };
 const aliases = { 'server-cost': 'server', cost: 'server', 'end-to-end': 'e2e', throughput: 'api', wait: 'perceived', analysis: 'analyze', search: 'analyze' };
 
@@ -106,6 +107,12 @@ function renderTable(all, names) {
         }
         add(label, 'renderer RSS growth, app worker / whole-file MB', `${fmt(size.workerRendererGrowthMB, 0)} / ${fmt(size.wholeFileRendererGrowthMB, 0)}`);
       }
+    }
+    if (name === 'mail') {
+      const label = `9. mail (${when})`;
+      add(label, `POST /api/users server CPU ms/request, mail off → on (${result.requests} each)`, `${fmt(result.cpuMsPerRequest.off, 2)} → ${fmt(result.cpuMsPerRequest.on, 2)}`);
+      add(label, 'CPU ms added by mail', fmt(result.cpuMsAdded, 2), '<= +0.3', result.cpuMsAdded <= 0.3);
+      add(label, `Submit → applicant's message in the SMTP server, in-process worker, ms p50 / p99 (${result.deliveries})`, `${fmt(result.deliveryMs.p50, 0)} / ${fmt(result.deliveryMs.p99, 0)}`, 'p99 <= 5000', result.deliveryMs.p99 <= 5000);
     }
     if (name === 'server') {
       for (const variant of result.variants) {

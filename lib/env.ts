@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { isEmailAddress } from '@/lib/contract/applicant-fields';
 
 const MIB = 1024 * 1024;
 
@@ -8,6 +9,12 @@ const optionalString = z.string().trim().optional();
 const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
+
+/** `Name <address>` or a bare address: what MAIL_FROM takes. */
+function isMailbox(value: string): boolean {
+  const named = /<([^<>]+)>\s*$/.exec(value);
+  return isEmailAddress(named ? named[1]!.trim() : value.trim());
+}
 
 const seconds = (fallback: number) => z.coerce.number().int().min(1).max(7 * 24 * 3600).default(fallback);
 
@@ -67,6 +74,18 @@ const schema = z
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(30).default(730),
     // The privacy notice linked under the form; unset: the built-in /privacy page.
     PRIVACY_NOTICE_URL: z.url().optional(),
+    // Mail (README, "Email"): SMTP_URL unset writes .eml files under MAIL_DIR (off in production).
+    SMTP_URL: z
+      .url()
+      .refine((value) => /^smtps?:$/.test(new URL(value).protocol), 'must start with smtp:// (STARTTLS) or smtps:// (TLS)')
+      .optional(),
+    SMTP_CA_FILE: optionalString,
+    MAIL_FROM: optionalString,
+    MAIL_DIR: optionalString.default('.data/mail'),
+    RECRUITER_EMAILS: optionalString,
+    RECRUITER_NOTICE: z.enum(['each', 'hourly', 'off']).default('each'),
+    ORG_NAME: optionalString.default('Resume Drop'),
+    RESUME_REQUIRED: booleanFlag.default(true),
   })
   .transform((raw) => ({
     ...raw,
@@ -77,6 +96,10 @@ const schema = z
     // only it ships PDF.js and the canvas (next.config.ts).
     JOBS_IN_PROCESS: raw.JOBS_IN_PROCESS ?? !raw.VERCEL,
     JOBS_KICK: raw.JOBS_KICK ?? Boolean(raw.VERCEL),
+    RECRUITER_EMAILS: (raw.RECRUITER_EMAILS ?? '')
+      .split(',')
+      .map((address) => address.trim())
+      .filter(Boolean),
     ALLOWED_ORIGINS: (raw.ALLOWED_ORIGINS ?? raw.APP_URL ?? '')
       .split(',')
       .map((origin) => origin.trim())
@@ -104,6 +127,20 @@ const schema = z
     }
     if (env.APP_URL && !/^https?:$/.test(new URL(env.APP_URL).protocol)) {
       ctx.addIssue({ code: 'custom', path: ['APP_URL'], message: 'must be an http or https origin' });
+    }
+    if (env.SMTP_URL && !env.MAIL_FROM) {
+      ctx.addIssue({ code: 'custom', path: ['MAIL_FROM'], message: 'is required with SMTP_URL (e.g. "Hiring at Acme <jobs@acme.example>")' });
+    }
+    if (env.MAIL_FROM && !isMailbox(env.MAIL_FROM)) {
+      ctx.addIssue({ code: 'custom', path: ['MAIL_FROM'], message: 'must be an address, optionally with a name: "Hiring at Acme <jobs@acme.example>"' });
+    }
+    for (const address of env.RECRUITER_EMAILS) {
+      if (!isEmailAddress(address)) {
+        ctx.addIssue({ code: 'custom', path: ['RECRUITER_EMAILS'], message: `is not a comma-separated list of addresses: ${JSON.stringify(address)}` });
+      }
+    }
+    if (env.RECRUITER_NOTICE === 'hourly' && !env.APP_URL) {
+      ctx.addIssue({ code: 'custom', path: ['RECRUITER_NOTICE'], message: 'hourly needs APP_URL: the digest is sent outside any request, and links to /admin' });
     }
     if (env.JOBS_KICK && !env.APP_URL) {
       ctx.addIssue({ code: 'custom', path: ['JOBS_KICK'], message: 'needs APP_URL: the jobs route is called there, never at an origin from a request' });

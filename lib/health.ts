@@ -8,6 +8,7 @@ import { assertOperatorSecret } from '@/lib/http/operator-auth';
 import { getS3Connection } from '@/lib/storage';
 import { checkStorage, type CheckResult } from '@/lib/storage/doctor';
 import { getJobsStatus, type QueueStatus } from '@/lib/jobs/status';
+import { mailMode, type MailMode } from '@/lib/mail/mode';
 
 interface Probe {
   ok: boolean;
@@ -63,12 +64,13 @@ export async function checkHealth(authorization: string | null) {
  */
 export async function checkHealthDeep(
   authorization: string | null,
-): Promise<{ ok: boolean; checks: CheckResult[]; jobs: QueueStatus[] | { error: string } }> {
+): Promise<{ ok: boolean; checks: CheckResult[]; jobs: QueueStatus[] | { error: string }; mail: MailMode }> {
   const env = getEnv();
   assertOperatorSecret(authorization, [env.CRON_SECRET], 'CRON_SECRET');
   const [checks, jobs] = await Promise.all([
     checkStorage(env),
     getJobsStatus().catch((error: unknown) => ({ error: (error as Error).name })),
   ]);
-  return { ok: checks.every((check) => check.status !== 'fail') && !('error' in jobs), checks, jobs };
+  // `off` (production without SMTP_URL) is a choice, not a failure: said, and the check stays ok.
+  return { ok: checks.every((check) => check.status !== 'fail') && !('error' in jobs), checks, jobs, mail: mailMode(env) };
 }

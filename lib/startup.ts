@@ -3,6 +3,7 @@ import { getDb } from '@/lib/db';
 import { assertProductionReady, ConfigurationError, getEnv, type Env } from '@/lib/env';
 import { startInProcessWorkerSoon } from '@/lib/jobs/in-process';
 import { warnIfKeptForever } from '@/lib/privacy/privacy-notice';
+import { mailMode } from '@/lib/mail/mode';
 
 /**
  * Runs once per server start: refuse a configuration that cannot work in production, and open the
@@ -23,6 +24,9 @@ export async function startServer(): Promise<void> {
     process.exit(1);
   }
   warnIfKeptForever();
+  if (mailMode(env) === 'off') {
+    console.warn('mail: off (SMTP_URL is not set): applicants and recruiters get no email; see README, Email');
+  }
   if (!env.DATABASE_URL) await getDb();
   startInProcessWorkerSoon();
 }

@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildIfStale, prepareApp, repoDir, startNext } from './harness/app.mjs';
 import { bucketName, deleteBuckets, s3Client, startGateway } from './harness/s3.mjs';
+import { startSmtpServer } from './harness/smtp.mjs';
 
 const useS3 = process.argv.includes('--s3');
 const port = Number(process.env.E2E_PORT ?? (useS3 ? 3200 : 3100));
@@ -53,7 +54,15 @@ try {
       writeFileSync(path.join(dataDir, 'started-gateway'), '');
     }
   }
-  await startNext({ port, env: prepared.env, stdio: 'inherit', foreground: true });
+  // A real SMTP server whose Maildir the tests read (tests/e2e/mail.spec.ts): <dataDir>/smtp.
+  const smtp = await startSmtpServer({ dir: path.join(dataDir, 'smtp') });
+  const mail = {
+    SMTP_URL: smtp.url,
+    MAIL_FROM: 'Hiring at Acme <jobs@acme.example>',
+    RECRUITER_EMAILS: 'hiring@acme.example',
+    ORG_NAME: 'Acme',
+  };
+  await startNext({ port, env: { ...prepared.env, ...mail }, stdio: 'inherit', foreground: true });
 } catch (error) {
   console.error(`e2e server: ${error instanceof Error ? error.message : error}`);
   process.exit(1);

@@ -8,6 +8,7 @@ import { applicantsPerPage, listApplicants, type ApplicantRow } from '@/lib/admi
 import { requireAdminPage } from '@/lib/admin/session';
 import { applicantSearchSchema, maxSearchLength } from '@/lib/contract/applicant-search';
 import { formatBytes } from '@/lib/format-bytes';
+import { listUndeliveredMail } from '@/lib/mail/undelivered-mail';
 
 export const metadata: Metadata = { title: 'Applicants — Resume Drop', robots: { index: false } };
 
@@ -25,6 +26,12 @@ const analysisErrors: Record<string, string> = {
   file_missing: 'the file is missing from storage',
   invalid_pdf: 'the file is damaged or not a real PDF',
   gave_up: 'gave up after 3 tries',
+};
+
+const mailKinds: Record<string, string> = {
+  'applicant-confirmation': 'Confirmation',
+  'recruiter-notice': 'Notice of the application',
+  'recruiter-digest': 'Hourly digest',
 };
 
 function Preview({ row }: { row: ApplicantRow }) {
@@ -84,7 +91,7 @@ function ResumeDetails({ row }: { row: ApplicantRow }) {
 export default async function AdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireAdminPage();
   const { q, page } = applicantSearchSchema.parse(await searchParams);
-  const { rows, total } = await listApplicants(q, page);
+  const [{ rows, total }, undelivered] = await Promise.all([listApplicants(q, page), listUndeliveredMail()]);
   const pages = Math.max(1, Math.ceil(total / applicantsPerPage));
   const pageLink = (target: number) => `/admin?${new URLSearchParams({ ...(q ? { q } : {}), page: String(target) })}`;
 
@@ -120,6 +127,19 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           <SignOutButton />
         </form>
       </header>
+      {undelivered.length > 0 && (
+        <section className="card undelivered" aria-labelledby="undelivered-title" data-testid="undelivered-mail">
+          <h2 id="undelivered-title">Email not delivered</h2>
+          <ul>
+            {undelivered.map((mail, index) => (
+              <li key={index}>
+                {mailKinds[mail.kind] ?? mail.kind}
+                {mail.applicant ? ` (${mail.applicant})` : ''}: <code>{mail.reason}</code> ({dateFormat.format(mail.failedAt)})
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <div className="card table-card">
         {rows.length === 0 ? (
           <p className="empty">No applicants{q ? ' match this search' : ' yet'}.</p>

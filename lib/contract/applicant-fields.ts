@@ -25,17 +25,34 @@ const personName =
   (raw) => {
     const value = removeFormatCharacters(raw).trim();
     if (value.length === 0) return { error: `${label} is required` };
-    if (value.length > max) return { error: `${label} must be at most ${max} characters` };
+    if (Array.from(value).length > max) return { error: `${label} must be at most ${max} characters` };
     if (!isPlainText(value)) return { error: `${label} contains control characters, which are not allowed` };
     return { value };
   };
+
+/**
+ * Whether `value` is an email address: the pattern above, after an internationalized domain
+ * (`bücher.example`) is put in its ASCII form as mail servers see it (the URL parser's IDNA, in
+ * browsers and Node.js alike).
+ */
+export function isEmailAddress(value: string): boolean {
+  const at = value.lastIndexOf('@');
+  if (at < 1) return false;
+  let domain: string;
+  try {
+    domain = new URL(`http://${value.slice(at + 1)}`).hostname;
+  } catch {
+    return false;
+  }
+  return emailPattern.test(`${value.slice(0, at)}@${domain}`);
+}
 
 const email: FieldCheck = (raw) => {
   const value = raw.trim();
   const max = applicantFieldMaxLength.email;
   if (value.length === 0) return { error: 'Email is required' };
-  if (value.length > max) return { error: `Email must be at most ${max} characters` };
-  if (!emailPattern.test(value)) return { error: 'Enter a valid email address, like name@example.com' };
+  if (Array.from(value).length > max) return { error: `Email must be at most ${max} characters` };
+  if (!isEmailAddress(value)) return { error: 'Enter a valid email address, like name@example.com' };
   return { value };
 };
 

@@ -28,6 +28,7 @@ export const errorTable = {
   unsupported_content_type: { status: 415, message: 'Send the form as application/x-www-form-urlencoded.' },
   unsupported_file_type: { status: 415, message: 'Only PDF files (.pdf) are accepted.' },
   content_type_mismatch: { status: 415, message: 'This upload URL only accepts the Content-Type it was signed for.' },
+  resume_required: { status: 422, message: 'Attach your resume (PDF) to apply.' },
   validation_failed: { status: 422, message: 'Some fields need your attention.' },
   invalid_byte_size: { status: 422, message: 'The file is empty or its size is not a whole number of bytes.' },
   file_too_large: { status: 422, message: 'The file is larger than the limit.' },

@@ -59,3 +59,14 @@ export class RetryableJobError extends Error {
     super(code);
   }
 }
+
+/**
+ * A failure no later attempt can change (a mail server refusing a recipient for good): the job is
+ * dead-lettered at once, with `code` as its last error, instead of retried.
+ */
+export class PermanentJobError extends Error {
+  override name = 'PermanentJobError';
+  constructor(readonly code: string) {
+    super(code);
+  }
+}

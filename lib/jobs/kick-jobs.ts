@@ -1,10 +1,14 @@
 import 'server-only';
 import { after } from 'next/server';
 import { getEnv } from '@/lib/env';
+import { currentLogFields } from '@/lib/request-context';
 import { signJobsToken } from './jobs-token';
 
 /** The jobs function: on Vercel the one that ships PDF.js and the canvas (next.config.ts). */
 export const jobsPath = '/api/jobs';
+
+/** The requests (by their context) that have already asked for a kick. */
+const kicked = new WeakSet<object>();
 
 // Long enough for a cold start of the jobs function; it answers before it works.
 const requestTimeoutMs = 10_000;
@@ -17,6 +21,13 @@ const requestTimeoutMs = 10_000;
 export function kickJobsAfterResponse(): void {
   const env = getEnv();
   if (!env.JOBS_KICK || !env.APP_URL) return;
+  // One kick per request, however many jobs it sends (an application sends its analysis and its
+  // emails): one call works them all.
+  const request = currentLogFields();
+  if (request) {
+    if (kicked.has(request)) return;
+    kicked.add(request);
+  }
   const url = new URL(jobsPath, env.APP_URL);
   try {
     after(async () => {

@@ -1,8 +1,11 @@
 import 'server-only';
 import type { JobWithMetadata } from 'pg-boss';
+import { sql } from 'drizzle-orm';
 import { findPgError } from '@/db/client';
+import { getDb } from '@/lib/db';
 import { getEnv } from '@/lib/env';
-import { RetryableJobError, type JobDefinition } from './define-job';
+import { PermanentJobError, RetryableJobError, type JobDefinition } from './define-job';
+import { jobsSchema } from './boss';
 
 export type JobRun = { ok: true } | { ok: false; error: Error };
 
@@ -28,14 +31,25 @@ export async function runJob(job: JobDefinition<never>, fetched: JobWithMetadata
     return { ok: true };
   } catch (error) {
     const code = failureCode(error);
+    if (error instanceof PermanentJobError) await endRetries(job.name, fetched.id);
     logJob('warn', job.name, fetched, { outcome: 'failed', error: code, duration_ms: Math.round(performance.now() - started) });
     return { ok: false, error: Object.assign(new Error(code), { name: 'JobFailed', stack: undefined }) };
   }
 }
 
+/**
+ * Makes the running attempt the last, so that failing it dead-letters the job now. pg-boss decides
+ * between retry and dead letter from the job's own row when it is failed, by either path that runs
+ * jobs (its workers, or fetch and fail).
+ */
+async function endRetries(name: string, id: string): Promise<void> {
+  const db = await getDb();
+  await db.execute(sql`update ${sql.raw(`${jobsSchema}.job`)} set retry_limit = retry_count where name = ${name} and id = ${id}::uuid and state = 'active'`);
+}
+
 /** What a failure was, in a word that is safe to store and log. */
 export function failureCode(error: unknown): string {
-  if (error instanceof RetryableJobError) return error.code;
+  if (error instanceof RetryableJobError || error instanceof PermanentJobError) return error.code;
   const pgCode = findPgError(error)?.code;
   if (pgCode) return `database_${pgCode}`;
   if (error instanceof Error) return error.name === 'Error' ? 'error' : error.name;

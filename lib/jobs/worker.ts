@@ -15,8 +15,9 @@ const pollingIntervalSeconds = 2;
 export async function startWorkers(jobs: readonly JobDefinition<never>[] = allJobs): Promise<PgBoss> {
   const boss = await getBoss();
   // With LISTEN/NOTIFY on, pg-boss waits notifyPollingIntervalSeconds (30 s by default) between
-  // fetches unless a send wakes the worker: a backlog would drain at one job per 30 s. So the
-  // backstop is the same 2 s, and a worker that got a job looks again as soon as it is done.
+  // fetches unless a send wakes the worker: a backlog would drain at one job per 30 s, and a retry
+  // that comes due sends no notification. So the backstop is the same 2 s, and a worker that got a
+  // job looks again as soon as it is done.
   const polling = { pollingIntervalSeconds, notifyPollingIntervalSeconds: pollingIntervalSeconds };
   for (const job of jobs) {
     const ids: { work?: string; dead?: string } = {};

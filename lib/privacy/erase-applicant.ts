@@ -7,6 +7,7 @@ import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { isResumeOf } from '@/lib/blobs/resume';
 import { getStorage } from '@/lib/storage';
 import { variantKeysOf } from '@/lib/storage/keys';
+import { applicantMailKey, applicantMailKinds } from '@/lib/jobs/send-mail';
 import { dropQueuedJobs } from './drop-queued-jobs';
 
 export type ErasureAction = Extract<AuditAction, 'deleted' | 'withdrawn' | 'retention_deleted'>;
@@ -43,7 +44,9 @@ export async function eraseApplicant(
   if (!claimed) return false;
   const { resume } = claimed;
 
-  await dropQueuedJobs(resume ? [userId, resume.id] : [userId]);
+  // The analysis is keyed by the blob, the emails about the applicant by kind and applicant.
+  const mail = applicantMailKinds.map((kind) => applicantMailKey(kind, userId));
+  await dropQueuedJobs([userId, ...mail, ...(resume ? [resume.id] : [])]);
   if (resume) {
     const storage = getStorage();
     const recorded = await db

@@ -12,6 +12,11 @@ export async function createConfirmationPath(userId: string): Promise<string> {
   return `/applications#${await signToken('applicant_view', { sub: userId }, confirmationDays * 24 * 3600)}`;
 }
 
+/** The same page as a full URL at `origin`, for the applicant's confirmation email. */
+export async function createApplicationPageUrl(origin: string, userId: string): Promise<string> {
+  return `${origin}${await createConfirmationPath(userId)}`;
+}
+
 /** The applicant an application link is for; 403 when it is not one of ours, or has expired. */
 export async function verifyConfirmationToken(token: string): Promise<string> {
   try {

@@ -11,9 +11,11 @@ import { alreadyAttached, verifyUploadedBlob, type UploadCandidate } from '@/lib
 import { appError } from '@/lib/http/errors';
 import { rateLimitHitCte, type RateLimitHit } from '@/lib/http/rate-limit';
 import { analyzeResumeJob } from '@/lib/jobs/analyze-resume';
+import { getEnv } from '@/lib/env';
 import { getBoss } from '@/lib/jobs/boss';
 import { sendJob } from '@/lib/jobs/send-job';
 import { annotateRequestLog } from '@/lib/request-context';
+import { queueApplicationMail } from '@/lib/mail/queue-application-mail';
 import { getStorage } from '@/lib/storage';
 import type { ApplicantRequest, ApplicantResponse } from '@/lib/contract/applicant';
 
@@ -89,12 +91,15 @@ const createWithResume = preparedStatement<CreatedUserRow>(
  * request's rate-limit hit, is counted by the first statement.
  */
 export async function createApplicant(input: ApplicantRequest, hit: RateLimitHit | null = null): Promise<ApplicantResponse> {
+  // Before anything is looked up: without a verified upload, nothing may tell whether an address
+  // has applied.
+  if (!input.pdf && getEnv().RESUME_REQUIRED) throw appError('resume_required', { fields: { pdf: 'Attach your resume (PDF).' } });
   const db = await getDb();
   const storage = getStorage();
   const blobId = input.pdf ? await verifyBlobToken(input.pdf) : null;
-  // Started before the transaction that sends the job: on PGlite, pg-boss's own statements could not
-  // run while that transaction holds the one connection.
-  if (blobId) await getBoss();
+  // Started before the transaction that sends the jobs: on PGlite, pg-boss's own statements could
+  // not run while that transaction holds the one connection.
+  await getBoss();
   if (blobId) annotateRequestLog({ blob_id: blobId });
 
   const lookupValues = { email: input.email, blobId };
@@ -113,11 +118,12 @@ export async function createApplicant(input: ApplicantRequest, hit: RateLimitHit
   try {
     const values = { email: input.email, firstName: input.first_name, lastName: input.last_name };
     if (blob) {
-      // The analysis job commits with the attachment, or neither does.
+      // The analysis job and the emails commit with the attachment, or none does.
       const created = await db.transaction(async (tx) => {
         const [row] = await createWithResume(tx as unknown as typeof db).execute({ ...values, blobId: blob.id });
         if (!row) throw alreadyAttached();
         await sendJob(analyzeResumeJob, { blobId: blob.id }, { tx, singletonKey: blob.id, priority: analysisPriority(found.hit_count) });
+        await queueApplicationMail(tx, row.id);
         return row;
       });
       user = {
@@ -128,9 +134,12 @@ export async function createApplicant(input: ApplicantRequest, hit: RateLimitHit
         createdAt: new Date(created.created_at),
       };
     } else {
-      const [created] = await db.insert(users).values(values).returning();
-      if (!created) throw new Error('Inserting the user returned no row');
-      user = created;
+      user = await db.transaction(async (tx) => {
+        const [created] = await tx.insert(users).values(values).returning();
+        if (!created) throw new Error('Inserting the user returned no row');
+        await queueApplicationMail(tx, created.id);
+        return created;
+      });
     }
   } catch (error) {
     const pgError = findPgError(error);

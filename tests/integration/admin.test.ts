@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DELETE as deleteApplicantRoute } from '@/app/api/admin/applicants/[id]/route';
 import { GET as resumeRoute } from '@/app/api/admin/applicants/[id]/resume/route';
 import { POST as signIn } from '@/app/api/admin/session/route';
@@ -8,6 +8,12 @@ import { verifyConfirmationToken } from '@/lib/users/confirmation-link';
 import { makePdf } from '../fixtures/pdf';
 import { applyWithResume, createUser, getObject, origin } from '../support/api';
 import { countRows, expectConsistent, listStoredFiles } from '../support/state';
+
+// These tests also send applications without a resume: the tutorial's optional `pdf`.
+beforeAll(() => {
+  process.env.RESUME_REQUIRED = 'false';
+  resetEnv();
+});
 
 async function session(password: string) {
   const response = await signIn(

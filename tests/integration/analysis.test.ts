@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DELETE as deleteApplicantRoute } from '@/app/api/admin/applicants/[id]/route';
 import { GET as previewRoute } from '@/app/api/admin/applicants/[id]/preview/route';
 import { GET as exportRoute } from '@/app/api/admin/applicants/export/route';
@@ -29,8 +29,14 @@ import {
   makeTruncatedPdf,
 } from '../fixtures/pdf-documents';
 import { applyWithResume, createUser, fileRequest, getObject, origin, presign, putObject } from '../support/api';
-import { analysisJobsOf, runQueuedJobs } from '../support/jobs';
+import { analysisJobsOf, runQueuedAnalyses } from '../support/jobs';
 import { countRows, listStoredFiles } from '../support/state';
+
+// These tests also send applications without a resume: the tutorial's optional `pdf`.
+beforeAll(() => {
+  process.env.RESUME_REQUIRED = 'false';
+  resetEnv();
+});
 
 const password = 'correct horse battery staple';
 const noParams = { params: Promise.resolve({}) };
@@ -156,11 +162,11 @@ describe('analysis of attached resumes', () => {
     for (const { blobId } of [first, second]) {
       expect((await analysisJobsOf(blobId)).map((job) => [job.state, job.data])).toEqual([['created', { blobId }]]);
     }
-    expect(await runQueuedJobs()).toEqual({ completed: 2, failed: 0, left: false });
+    expect(await runQueuedAnalyses()).toEqual({ completed: 2, failed: 0, left: false });
     expect((await blobRow(first.blobId))?.extractedText).toBe('First resume');
     expect((await blobRow(second.blobId))?.pageCount).toBe(1);
     expect((await analysisJobsOf(first.blobId)).map((job) => job.state)).toEqual(['completed']);
-    expect(await runQueuedJobs()).toEqual({ completed: 0, failed: 0, left: false });
+    expect(await runQueuedAnalyses()).toEqual({ completed: 0, failed: 0, left: false });
 
     // npm run blobs:analyze: nothing unanalyzed; --retry-failed: no failure; --all: both again.
     expect(await queueAnalysis('unanalyzed')).toBe(0);
@@ -169,7 +175,7 @@ describe('analysis of attached resumes', () => {
     // A resume whose job waits already is not queued twice.
     expect(await queueAnalysis('unanalyzed')).toBe(0);
     expect((await blobRow(first.blobId))?.analyzedAt).toBeNull();
-    expect(await runQueuedJobs()).toEqual({ completed: 2, failed: 0, left: false });
+    expect(await runQueuedAnalyses()).toEqual({ completed: 2, failed: 0, left: false });
     expect((await blobRow(first.blobId))?.extractedText).toBe('First resume');
   });
 
@@ -202,14 +208,14 @@ describe('analysis of attached resumes', () => {
     const db = await getDb();
     const boss = await getBoss();
     for (let attempt = 1; attempt <= 2; attempt += 1) {
-      expect(await runQueuedJobs(), `attempt ${attempt}`).toEqual({ completed: 0, failed: 1, left: false });
+      expect(await runQueuedAnalyses(), `attempt ${attempt}`).toEqual({ completed: 0, failed: 1, left: false });
       expect(await blobRow(blobId), `attempt ${attempt}`).toMatchObject({ analyzedAt: null });
       expect((await analysisJobsOf(blobId)).map((job) => job.state)).toEqual(['retry']);
       // The backoff's wait, skipped: the retry is due now.
       await db.execute(sql`update pgboss.job set start_after = now() where name = ${analyzeResumeJob.name} and state = 'retry'`);
     }
     // The third failure is the last: the job is dead-lettered, and its dead letter records it.
-    expect(await runQueuedJobs()).toEqual({ completed: 0, failed: 1, left: false });
+    expect(await runQueuedAnalyses()).toEqual({ completed: 0, failed: 1, left: false });
     const [job] = await analysisJobsOf(blobId);
     expect(job).toMatchObject({ state: 'failed', retryCount: 2 });
     expect(await blobRow(blobId)).toMatchObject({ analysisError: 'gave_up', analysisErrorMessage: 'Gave up after 3 tries (last: timeout).' });
@@ -221,10 +227,10 @@ describe('analysis of attached resumes', () => {
 
     delete process.env.ANALYSIS_TIMEOUT_MS;
     resetEnv();
-    expect(await runQueuedJobs()).toEqual({ completed: 0, failed: 0, left: false });
+    expect(await runQueuedAnalyses()).toEqual({ completed: 0, failed: 0, left: false });
     // Asked for by hand, it is analyzed again.
     expect(await queueAnalysis('failed')).toBe(1);
-    expect(await runQueuedJobs()).toEqual({ completed: 1, failed: 0, left: false });
+    expect(await runQueuedAnalyses()).toEqual({ completed: 1, failed: 0, left: false });
     expect(await blobRow(blobId)).toMatchObject({ analysisError: null, extractedText: 'Slow to read' });
   });
 
@@ -273,7 +279,7 @@ describe('analysis of attached resumes', () => {
       expect((await listApplicants(`${name}@example.com`, 1)).rows[0]).toMatchObject({ analysis: 'failed', analysisError: code, preview: null });
     }
     // Recorded on the first attempt: nothing is retried.
-    expect(await runQueuedJobs()).toEqual({ completed: hostile.length, failed: 0, left: false });
+    expect(await runQueuedAnalyses()).toEqual({ completed: hostile.length, failed: 0, left: false });
     expect(await queueAnalysis('failed')).toBe(hostile.length);
   });
 

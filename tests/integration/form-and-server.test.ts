@@ -1,7 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resetEnv } from '@/lib/env';
 import { validateApplicantFields, type ApplicantFields } from '@/lib/contract/applicant-fields';
 import { errorTable } from '@/lib/contract/error-codes';
 import { createUser } from '../support/api';
+
+// These tests also send applications without a resume: the tutorial's optional `pdf`.
+beforeAll(() => {
+  process.env.RESUME_REQUIRED = 'false';
+  resetEnv();
+});
 
 const valid: ApplicantFields = { first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com' };
 

@@ -78,7 +78,11 @@ describe('GET /api/health', () => {
       { queue: 'analyze-resume', waiting: 0, active: 0, failed: 0, deadLettered: 0, oldestWaitingSeconds: null },
       { queue: 'purge-blobs', waiting: 0, active: 0, failed: 0, deadLettered: 0, oldestWaitingSeconds: null },
       { queue: 'apply-retention', waiting: 0, active: 0, failed: 0, deadLettered: 0, oldestWaitingSeconds: null },
+      { queue: 'send-mail', waiting: 0, active: 0, failed: 0, deadLettered: 0, oldestWaitingSeconds: null },
+      { queue: 'queue-recruiter-digest', waiting: 0, active: 0, failed: 0, deadLettered: 0, oldestWaitingSeconds: null },
     ]);
+    // How mail goes out: as files here (no SMTP_URL outside production).
+    expect(deep.body.mail).toBe('files');
     const db = await getDb();
     await applyWithResume(makePdf(), { email: 'lag@example.com', first_name: 'Lag', last_name: 'Behind' });
     await db.execute(sql`update pgboss.job set created_on = now() - interval '90 seconds' where name = 'analyze-resume'`);

@@ -147,7 +147,8 @@ describe('POST /api/jobs', () => {
     expect((await call(`Bearer ${await signJobsToken()}`)).status).toBe(401);
     const response = await call(`Bearer ${cronSecret}`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ completed: 1, failed: 0, left: false });
+    // The analysis and the applicant's confirmation email.
+    expect(await response.json()).toEqual({ completed: 2, failed: 0, left: false });
     await expectAnalyzed(blobId);
   });
 });
@@ -239,7 +240,8 @@ describe('POST /api/users kicks the jobs route after its response (JOBS_KICK, as
     await finish();
     expect(jobsServer.seen).toEqual([]);
     expect((await blobRow(blobId)).analyzedAt).toBeNull();
-    expect(await runQueuedJobs()).toEqual({ completed: 1, failed: 0, left: false });
+    // The analysis and the applicant's confirmation email.
+    expect(await runQueuedJobs()).toEqual({ completed: 2, failed: 0, left: false });
     await expectAnalyzed(blobId);
   });
 
@@ -315,6 +317,7 @@ describe('POST /api/users kicks the jobs route after its response (JOBS_KICK, as
 
     expect((await blobRow(refused.blobId)).analyzedAt).toBeNull();
     expect((await blobRow(unreachable.blobId)).analyzedAt).toBeNull();
-    expect(await runQueuedJobs()).toEqual({ completed: 2, failed: 0, left: false });
+    // Two analyses and two confirmation emails.
+    expect(await runQueuedJobs()).toEqual({ completed: 4, failed: 0, left: false });
   });
 });

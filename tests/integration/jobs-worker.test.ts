@@ -7,7 +7,7 @@ import { setJobsRole } from '@/lib/jobs/boss';
 import { startWorkers } from '@/lib/jobs/worker';
 import { makeTextPdf } from '../fixtures/pdf-documents';
 import { applyWithResume } from '../support/api';
-import { analysisJobsOf, runQueuedJobs } from '../support/jobs';
+import { analysisJobsOf, runQueuedAnalyses } from '../support/jobs';
 
 async function apply(email: string, text: string) {
   const created = await applyWithResume(makeTextPdf([[text]]), { email, first_name: 'Wanda', last_name: 'Worker' });
@@ -66,7 +66,7 @@ describe('the job worker', () => {
     expect(await backfillAnalysis()).toBe(0);
     expect(await db.select().from(analysisBackfill)).toEqual([]);
     expect((await analysisJobsOf(blobId)).map((job) => job.state)).toEqual(['created']);
-    expect(await runQueuedJobs()).toEqual({ completed: 1, failed: 0, left: false });
+    expect(await runQueuedAnalyses()).toEqual({ completed: 1, failed: 0, left: false });
     expect(await analyzedText(blobId)).toBe('Attached long ago');
   });
 });

@@ -1,8 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resetEnv } from '@/lib/env';
 import { makePdf } from '../fixtures/pdf';
 import { createUser, fileRequest, origin, presign } from '../support/api';
 import { countRows } from '../support/state';
+
+// These tests also send applications without a resume: the tutorial's optional `pdf`.
+beforeAll(() => {
+  process.env.RESUME_REQUIRED = 'false';
+  resetEnv();
+});
 
 const ada = { email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' };
 const endpoints = [

@@ -30,7 +30,7 @@ import { variantKey } from '@/lib/storage/keys';
 import { makePdf } from '../fixtures/pdf';
 import { makeTextPdf } from '../fixtures/pdf-documents';
 import { applyWithResume, getObject, jsonRequest, origin } from '../support/api';
-import { analysisJobsOf, runQueuedJobs } from '../support/jobs';
+import { analysisJobsOf, runQueuedAnalyses, runQueuedJobs } from '../support/jobs';
 import { countRows, expectConsistent, listStoredFiles } from '../support/state';
 
 const password = 'correct horse battery staple';
@@ -129,7 +129,7 @@ describe('personal data', () => {
   describe('withdrawal by the applicant', () => {
     it('shows what is stored, then deletes every row, object, variant and search entry at once; the second time it is already gone', async () => {
       const { userId, token, resumeUrl } = await apply('grace@example.com');
-      expect(await runQueuedJobs()).toMatchObject({ completed: 1, failed: 0 });
+      expect(await runQueuedAnalyses()).toMatchObject({ completed: 1, failed: 0 });
       expect(await listStoredFiles()).toHaveLength(2); // the resume and its preview
       expect((await listApplicants(resumeWord, 1)).total).toBe(1);
 
@@ -215,13 +215,13 @@ describe('personal data', () => {
       expect(await analysisJobsOf(blobId)).toHaveLength(1);
       expect((await post(withdrawRoute, { token })).status).toBe(200);
       expect(await analysisJobsOf(blobId)).toEqual([]);
-      expect(await runQueuedJobs()).toEqual({ completed: 0, failed: 0, left: false });
+      expect(await runQueuedAnalyses()).toEqual({ completed: 0, failed: 0, left: false });
       await expectNothingLeft();
     });
 
     it('lets the running analysis job find nothing and complete, leaving no preview object', async () => {
       const { blobId, token } = await apply('grace@example.com');
-      const work = runQueuedJobs();
+      const work = runQueuedAnalyses();
       // Withdraw once the job is claimed (running), before it records its results.
       for (let tries = 0; tries < 500; tries += 1) {
         const [job] = await analysisJobsOf(blobId);
@@ -268,7 +268,7 @@ describe('personal data', () => {
       const old = await apply('old@example.com');
       const held = await apply('held@example.com');
       const recent = await apply('recent@example.com');
-      expect(await runQueuedJobs()).toMatchObject({ completed: 3, failed: 0 });
+      expect(await runQueuedAnalyses()).toMatchObject({ completed: 3, failed: 0 });
       await age(old.userId, 200);
       await age(held.userId, 200);
       await age(recent.userId, 10);
@@ -320,7 +320,7 @@ describe('personal data', () => {
       await age(userId, 400);
       // What the scheduler sends at 03:41 UTC.
       expect(await sendJob(applyRetentionJob, {})).toBeTruthy();
-      // The resume's analysis, then the retention.
+      // The resume's analysis, then the retention, which drops the applicant's queued email.
       expect(await runQueuedJobs()).toEqual({ completed: 2, failed: 0, left: false });
       await expectNothingLeft();
     });
@@ -339,14 +339,14 @@ describe('personal data', () => {
       await age(userId, 400);
       expect(await applyRetention()).toMatchObject({ deleted: 1, failed: 0 });
       expect(await analysisJobsOf(blobId)).toEqual([]);
-      expect(await runQueuedJobs()).toEqual({ completed: 0, failed: 0, left: false });
+      expect(await runQueuedAnalyses()).toEqual({ completed: 0, failed: 0, left: false });
       await expectNothingLeft();
     });
 
     it('deletes an applicant whose analysis is running: the job finds nothing and completes, no preview is left', async () => {
       const { userId, blobId } = await apply('grace@example.com');
       await age(userId, 400);
-      const work = runQueuedJobs();
+      const work = runQueuedAnalyses();
       for (
         let tries = 0;
         tries < 500 && (await analysisJobsOf(blobId))[0]?.state !== 'active';
@@ -362,7 +362,7 @@ describe('personal data', () => {
 
     it('keeps an applicant whose objects cannot be deleted, never a row before its objects, and deletes it on the next run', async () => {
       const { userId, blobId } = await apply('grace@example.com');
-      expect(await runQueuedJobs()).toMatchObject({ completed: 1, failed: 0 });
+      expect(await runQueuedAnalyses()).toMatchObject({ completed: 1, failed: 0 });
       await age(userId, 400);
       const db = await getDb();
       const [blob] = await db.select().from(blobs).where(eq(blobs.id, blobId));
@@ -388,7 +388,7 @@ describe('personal data', () => {
   describe("the recruiter's Delete", () => {
     it('deletes objects before rows: with an object that cannot be deleted, the delete fails with the applicant kept, and succeeds once storage can delete again', async () => {
       const { userId, blobId } = await apply('grace@example.com');
-      expect(await runQueuedJobs()).toMatchObject({ completed: 1, failed: 0 });
+      expect(await runQueuedAnalyses()).toMatchObject({ completed: 1, failed: 0 });
       const db = await getDb();
       const [blob] = await db.select().from(blobs).where(eq(blobs.id, blobId));
       const storage = getStorage() as DiskStorageService;
@@ -415,7 +415,7 @@ describe('personal data', () => {
   describe('the audit trail and the data download', () => {
     it('records what recruiters do, and the data download holds every stored field, the resume and those entries', async () => {
       const { userId } = await apply('grace@example.com');
-      expect(await runQueuedJobs()).toMatchObject({ completed: 1, failed: 0 });
+      expect(await runQueuedAnalyses()).toMatchObject({ completed: 1, failed: 0 });
       await signIn(
         new Request(`${origin}/api/admin/session`, {
           method: 'POST',

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { POST as postDirectUpload } from '@/app/api/direct-uploads/route';
 import { POST as postUsers } from '@/app/api/users/route';
 import { closeDb, getDb } from '@/lib/db';
@@ -8,6 +8,12 @@ import { clientAddress, withRateLimit } from '@/lib/http/rate-limit';
 import { makePdf } from '../fixtures/pdf';
 import { fileRequest, origin, presign, putObject } from '../support/api';
 import { countRows } from '../support/state';
+
+// These tests also send applications without a resume: the tutorial's optional `pdf`.
+beforeAll(() => {
+  process.env.RESUME_REQUIRED = 'false';
+  resetEnv();
+});
 
 function post(handler: typeof postUsers, path: string, body: unknown, address: string) {
   const request = new Request(`${origin}${path}`, {

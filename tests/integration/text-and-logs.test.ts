@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { eq, sql } from 'drizzle-orm';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { resetEnv } from '@/lib/env';
 import { getDb } from '@/lib/db';
 import { blobs, users } from '@/db/schema';
 import { applicantsPerPage, listApplicants } from '@/lib/admin/applicants';
@@ -10,6 +11,12 @@ import { purgeUnattachedBlobs } from '@/lib/blobs/purge-unattached';
 import { makePdf } from '../fixtures/pdf';
 import { createUser, fileRequest, presign, putObject } from '../support/api';
 import { countRows } from '../support/state';
+
+// These tests also send applications without a resume: the tutorial's optional `pdf`.
+beforeAll(() => {
+  process.env.RESUME_REQUIRED = 'false';
+  resetEnv();
+});
 
 const ada = { email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' };
 

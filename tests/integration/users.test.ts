@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db';
+import { resetEnv } from '@/lib/env';
 import { attachments, blobs, users } from '@/db/schema';
 import { signToken } from '@/lib/signed-token';
 import { makePdf, makePdfWithAwkwardChecksum } from '../fixtures/pdf';
@@ -55,11 +56,25 @@ describe('POST /api/users', () => {
     expect((await createUser({ ...ada, pdf: upload.body.blob_signed_id })).status).toBe(200);
   });
 
-  it('allows an application without a resume, as the tutorial API does', async () => {
+  it('requires the resume: without pdf, 422 resume_required and nothing written', async () => {
     const result = await createUser(ada);
-    expect(result.status).toBe(200);
-    expect(result.body.resume_url).toBeNull();
-    expect(await countRows()).toEqual({ users: 1, blobs: 0, attachments: 0 });
+    expect(result.status).toBe(422);
+    expect(result.body.error).toEqual({ code: 'resume_required', message: 'Attach your resume (PDF) to apply.', fields: { pdf: 'Attach your resume (PDF).' } });
+    expect(await countRows()).toEqual({ users: 0, blobs: 0, attachments: 0 });
+  });
+
+  it('allows an application without a resume with RESUME_REQUIRED=false, as the tutorial API does', async () => {
+    process.env.RESUME_REQUIRED = 'false';
+    resetEnv();
+    try {
+      const result = await createUser(ada);
+      expect(result.status).toBe(200);
+      expect(result.body.resume_url).toBeNull();
+      expect(await countRows()).toEqual({ users: 1, blobs: 0, attachments: 0 });
+    } finally {
+      delete process.env.RESUME_REQUIRED;
+      resetEnv();
+    }
   });
 
   it('answers 422 when the file was never uploaded, and the same token works once it is', async () => {
@@ -148,7 +163,7 @@ describe('POST /api/users', () => {
   });
 
   it('trims names and emails before storing them', async () => {
-    const result = await createUser({ email: '  ada@example.com ', first_name: ' Ada ', last_name: 'Lovelace  ' });
+    const result = await applyWithResume(makePdf(), { email: '  ada@example.com ', first_name: ' Ada ', last_name: 'Lovelace  ' });
     expect(result.status).toBe(200);
     const db = await getDb();
     const [user] = await db.select().from(users).where(eq(users.id, result.body.id));

@@ -16,7 +16,7 @@ import {
 import { makeTextPdf } from '../fixtures/pdf-documents';
 import { createUser, fileRequest, jsonRequest, presign } from '../support/api';
 import { getTestBucket } from '../support/integration-setup';
-import { runQueuedJobs } from '../support/jobs';
+import { runQueuedAnalyses } from '../support/jobs';
 import { s3Settings, s3Skipped } from '../support/s3';
 import { countRows } from '../support/state';
 
@@ -37,7 +37,7 @@ async function applyAndAnalyze(email: string) {
     pdf: upload.body.blob_signed_id,
   });
   expect(created.status).toBe(200);
-  expect(await runQueuedJobs()).toMatchObject({ completed: 1, failed: 0 });
+  expect(await runQueuedAnalyses()).toMatchObject({ completed: 1, failed: 0 });
   return {
     userId: created.body.id as string,
     token: created.headers.get('confirmation-location')!.split('#')[1]!,

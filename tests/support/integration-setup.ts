@@ -18,6 +18,7 @@ import { s3Settings } from './s3';
 export const testSecret = 'integration-test-secret-that-is-long-enough-0123456789';
 
 let storageRoot = '';
+let mailDir = '';
 let databaseName: string | undefined;
 let bucket: string | undefined;
 
@@ -31,6 +32,9 @@ beforeAll(async () => {
   process.env.RATE_LIMIT_USERS = '0';
   process.env.RATE_LIMIT_DISK_PUTS = '0';
   process.env.STORAGE_ROOT = storageRoot;
+  // Without SMTP_URL, mail is written as .eml files: here, not in the repository's .data/mail.
+  mailDir = await mkdtemp(path.join(os.tmpdir(), 'resume-drop-mail-'));
+  process.env.MAIL_DIR = mailDir;
   // Tests work the job queue when they say so (tests/support/jobs.ts), not a worker in the background.
   process.env.JOBS_IN_PROCESS = 'false';
   delete process.env.S3_BUCKET;
@@ -74,6 +78,7 @@ beforeEach(async () => {
 afterAll(async () => {
   await closeDb();
   await rm(storageRoot, { recursive: true, force: true });
+  await rm(mailDir, { recursive: true, force: true });
   if (databaseName) await dropDatabase(databaseName, inject('postgresAdminUrl'));
   if (bucket) await deleteBucket(s3Client(s3Settings()), bucket);
 });

@@ -26,6 +26,17 @@ describe('configuration', () => {
     expect(env).toMatchObject({ STORAGE_SERVICE: 's3', S3_FORCE_PATH_STYLE: true });
   });
 
+  it('reads the mail settings: SMTP, the sender, the recruiters and the defaults', () => {
+    expect(parseEnv({})).toMatchObject({ RECRUITER_EMAILS: [], RECRUITER_NOTICE: 'each', ORG_NAME: 'Resume Drop', RESUME_REQUIRED: true, MAIL_DIR: '.data/mail' });
+    const env = parseEnv({
+      SMTP_URL: 'smtps://user:p%40ss@smtp.example:465',
+      MAIL_FROM: 'Hiring at "Acme, Inc." <jobs@bücher.example>',
+      RECRUITER_EMAILS: ' a@example.com,b+x@example.com ,',
+      RESUME_REQUIRED: 'false',
+    });
+    expect(env).toMatchObject({ RECRUITER_EMAILS: ['a@example.com', 'b+x@example.com'], RESUME_REQUIRED: false });
+  });
+
   it('splits ALLOWED_ORIGINS and falls back to APP_URL', () => {
     expect(parseEnv({ ALLOWED_ORIGINS: 'https://a.example, https://b.example' }).ALLOWED_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
     expect(parseEnv({ APP_URL: 'https://apply.example' }).ALLOWED_ORIGINS).toEqual(['https://apply.example']);
@@ -39,6 +50,13 @@ describe('configuration', () => {
     [{ STORAGE_SERVICE: 'ftp' }, /STORAGE_SERVICE/],
     [{ PENDING_UPLOAD_BYTES_PER_CLIENT: '1000' }, /PENDING_UPLOAD_BYTES_PER_CLIENT: must be 0 \(no ceiling\) or at least MAX_UPLOAD_BYTES/],
     [{ MAX_UPLOAD_BYTES: '2000000000', PENDING_UPLOAD_BYTES_TOTAL: '1073741824' }, /PENDING_UPLOAD_BYTES_TOTAL: must be 0/],
+    [{ SMTP_URL: 'https://mail.example' }, /SMTP_URL: must start with smtp:\/\/ \(STARTTLS\) or smtps:\/\/ \(TLS\)/],
+    [{ SMTP_URL: 'smtp://mail.example:587' }, /MAIL_FROM: is required with SMTP_URL/],
+    [{ MAIL_FROM: 'Acme <not an address>' }, /MAIL_FROM: must be an address/],
+    [{ RECRUITER_EMAILS: 'a@example.com, nope' }, /RECRUITER_EMAILS: is not a comma-separated list of addresses: "nope"/],
+    [{ RECRUITER_NOTICE: 'daily' }, /RECRUITER_NOTICE/],
+    [{ RECRUITER_NOTICE: 'hourly' }, /RECRUITER_NOTICE: hourly needs APP_URL/],
+    [{ RESUME_REQUIRED: 'maybe' }, /RESUME_REQUIRED/],
   ])('refuses %j with a message naming the variable', (source, message) => {
     expect(() => parseEnv(source)).toThrow(message);
   });

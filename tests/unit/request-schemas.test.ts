@@ -47,6 +47,15 @@ describe('applicant request', () => {
     expect(applicantRequestSchema.safeParse({ email: valid.email, first_name: 'A', last_name: 'B' }).success).toBe(true);
   });
 
+  it('accepts +tags and internationalized domains, and refuses what is not an address', () => {
+    for (const email of ['first.last+jobs@bücher.example', 'ada@xn--bcher-kva.example', 'o\'brien@example.co.uk']) {
+      expect(applicantRequestSchema.safeParse({ ...valid, email }).success, email).toBe(true);
+    }
+    for (const email of ['ada@bücher', 'a da@example.com', 'ada@exa mple.com', '@example.com', 'ada@@example.com', 'ada@-x.example']) {
+      expect(applicantRequestSchema.safeParse({ ...valid, email }).success, email).toBe(false);
+    }
+  });
+
   it('accepts non-ASCII names', () => {
     expect(applicantRequestSchema.parse({ ...valid, first_name: 'Zoë', last_name: '山田' }).last_name).toBe('山田');
   });

@@ -11,7 +11,7 @@ export const GET = route(async (request) => {
   if (new URL(request.url).searchParams.get('deep') === '1') {
     const deep = await checkHealthDeep(request.headers.get('authorization'));
     return Response.json(
-      { status: deep.ok ? 'ok' : 'unavailable', storage: deep.checks, jobs: deep.jobs },
+      { status: deep.ok ? 'ok' : 'unavailable', storage: deep.checks, jobs: deep.jobs, mail: deep.mail },
       { status: deep.ok ? 200 : 503, headers: noStore },
     );
   }

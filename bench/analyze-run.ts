@@ -6,7 +6,7 @@
 //      texts, on Postgres and on PGlite: latency percentiles per kind of query.
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '@/db/client';
-import { closeDb, getDb } from '@/lib/db';
+import { closeDb, getDb } from '@/lib/database';
 import { attachments, blobs, users } from '@/db/schema';
 import { listApplicants } from '@/lib/admin/applicants';
 import { defaultLimits, runPdfWorker } from '@/lib/analysis/run-pdf-worker';

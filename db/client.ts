@@ -21,7 +21,7 @@ export interface PGliteClient {
 
 /**
  * What opening a database needs, as plain values: `db/` reads no environment itself (lib/env.ts
- * does, and lib/db.ts passes its values here), so dependencies point one way, lib → db.
+ * does, and lib/database.ts passes its values here), so dependencies point one way, lib → db.
  */
 export interface DatabaseConfig {
   /** Postgres through `pg` when set; PGlite in PGLITE_DIR otherwise. */

@@ -2,7 +2,7 @@ import 'server-only';
 import { access, constants, mkdir } from 'node:fs/promises';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { sql } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { getEnv } from '@/lib/env';
 import { assertOperatorSecret } from '@/lib/http/operator-auth';
 import { getS3Connection } from '@/lib/storage';

@@ -1,5 +1,5 @@
 import 'server-only';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { assertProductionReady, ConfigurationError, getEnv, type Env } from '@/lib/env';
 import { startInProcessWorkerSoon } from '@/lib/jobs/in-process';
 import { warnIfKeptForever } from '@/lib/privacy/privacy-notice';

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import './cli-env';
 import { runCli } from './run-cli';
-import { applyRetention } from '@/lib/privacy/apply-retention';
+import { applyRetention } from '@/lib/privacy/retention';
 
 async function main() {
   const { values } = parseArgs({

@@ -1,5 +1,5 @@
 import { loadEnvConfig } from '@next/env';
-import { closeDb } from '@/lib/db';
+import { closeDb } from '@/lib/database';
 import { getEnv } from '@/lib/env';
 import { getBoss } from '@/lib/jobs/boss';
 import { openDatabase } from '@/db/client';

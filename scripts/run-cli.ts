@@ -1,4 +1,4 @@
-import { closeDb } from '@/lib/db';
+import { closeDb } from '@/lib/database';
 
 /**
  * Runs a command-line script's `main` (which returns the exit code), closes the database and

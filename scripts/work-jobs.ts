@@ -1,7 +1,7 @@
 // npm run jobs:work [-- --once]: this process works the job queue until SIGTERM or SIGINT (Heroku's
 // worker dyno, or any host); --once works what is queued now and exits (a scheduler's cron).
 import './cli-env';
-import { closeDb } from '@/lib/db';
+import { closeDb } from '@/lib/database';
 import { setJobsRole } from '@/lib/jobs/boss';
 import { backfillAnalysis } from '@/lib/jobs/backfill-analysis';
 import { workJobs } from '@/lib/jobs/work-jobs';

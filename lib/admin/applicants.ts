@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, count, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import type { Database } from '@/db/client';
 import { attachments, blobs, blobVariants, searchConfig, users } from '@/db/schema';
 import { createResumeUrl, isResumeOf } from '@/lib/blobs/resume';

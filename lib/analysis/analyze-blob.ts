@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { getEnv } from '@/lib/env';
 import { blobs, blobVariants } from '@/db/schema';
 import { getStorage } from '@/lib/storage';

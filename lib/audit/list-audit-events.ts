@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, count, desc, eq, type SQL } from 'drizzle-orm';
 import { auditEvents, type AuditAction, type AuditEvent } from '@/db/schema';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 
 export const auditEventsPerPage = 50;
 

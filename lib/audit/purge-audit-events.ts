@@ -1,7 +1,7 @@
 import 'server-only';
 import { lt, sql } from 'drizzle-orm';
 import { auditEvents } from '@/db/schema';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { getEnv } from '@/lib/env';
 
 /**

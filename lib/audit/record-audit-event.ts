@@ -1,7 +1,7 @@
 import 'server-only';
 import type { Database } from '@/db/client';
 import { auditEvents, type AuditAction } from '@/db/schema';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import type { AuditActor } from './actor';
 
 /**

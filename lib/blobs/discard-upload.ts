@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { blobs } from '@/db/schema';
 import { appError } from '@/lib/http/errors';
 import { annotateRequestLog } from '@/lib/request-context';

@@ -1,6 +1,6 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { blobs, pendingUploadBytes } from '@/db/schema';
 import { preparedStatement } from '@/db/prepared';
 import { getEnv } from '@/lib/env';

@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, asc, eq, gt, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { blobs, pendingUploadBytes } from '@/db/schema';
 import { getEnv } from '@/lib/env';
 import { summarizeError } from '@/lib/http/error-log';

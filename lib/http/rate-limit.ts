@@ -1,7 +1,7 @@
 import 'server-only';
 import { isIP } from 'node:net';
 import { and, eq, lt, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { rateLimits } from '@/db/schema';
 import { preparedStatement } from '@/db/prepared';
 import { getEnv } from '@/lib/env';

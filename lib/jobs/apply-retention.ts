@@ -1,11 +1,11 @@
 import 'server-only';
 import { z } from 'zod';
-import { applyRetention } from '@/lib/privacy/apply-retention';
+import { applyRetention } from '@/lib/privacy/retention';
 import { defineJob } from './define-job';
 
 /**
  * Daily: applicants past RETENTION_DAYS and audit entries past AUDIT_RETENTION_DAYS
- * (lib/privacy/apply-retention.ts). An applicant whose objects could not be deleted is kept; the
+ * (lib/privacy/retention.ts). An applicant whose objects could not be deleted is kept; the
  * job fails so that it is retried within the hour, and the next day's run catches up besides.
  */
 export const applyRetentionJob = defineJob({

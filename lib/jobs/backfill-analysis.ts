@@ -1,5 +1,5 @@
 import 'server-only';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { analysisBackfill } from '@/db/schema';
 import { analyzeResumeJob } from './analyze-resume';
 import { sendJob } from './send-job';

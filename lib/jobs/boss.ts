@@ -1,7 +1,7 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { fromDrizzle, fromPglite, PgBoss, type ConstructorOptions } from 'pg-boss';
-import { beforeDatabaseClose, getDatabaseHandle } from '@/lib/db';
+import { beforeDatabaseClose, getDatabaseHandle } from '@/lib/database';
 import { getEnv } from '@/lib/env';
 import { deadLetterQueue } from './define-job';
 import { allJobs } from './registry';

@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, isNotNull, isNull, type SQL } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { blobs } from '@/db/schema';
 import { analyzeResumeJob } from './analyze-resume';
 import { getBoss } from './boss';

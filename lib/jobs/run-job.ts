@@ -2,7 +2,7 @@ import 'server-only';
 import type { JobWithMetadata } from 'pg-boss';
 import { sql } from 'drizzle-orm';
 import { findPgError } from '@/db/client';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { getEnv } from '@/lib/env';
 import { PermanentJobError, RetryableJobError, type JobDefinition } from './define-job';
 import { jobsSchema } from './boss';

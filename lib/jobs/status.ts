@@ -1,6 +1,6 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { deadLetterQueue } from './define-job';
 import { getBoss, jobsSchema } from './boss';
 import { allJobs } from './registry';

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, eq, gte, lt } from 'drizzle-orm';
 import { attachments, blobs, users } from '@/db/schema';
 import { isResumeOf } from '@/lib/blobs/resume';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 
 /** What the messages say about one application. */
 export interface ApplicationForMail {

@@ -1,6 +1,6 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { getBoss, jobsSchema } from '@/lib/jobs/boss';
 import { deadLetterQueue } from '@/lib/jobs/define-job';
 import { lastFailureOf } from '@/lib/jobs/run-job';

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import { attachments, blobs, blobVariants, users, type AuditAction } from '@/db/schema';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import type { AuditActor } from '@/lib/audit/actor';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { isResumeOf } from '@/lib/blobs/resume';

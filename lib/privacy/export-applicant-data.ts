@@ -2,7 +2,7 @@ import 'server-only';
 import { eq } from 'drizzle-orm';
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { attachments, blobs, blobVariants, users, type AuditEvent } from '@/db/schema';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import type { AuditActor } from '@/lib/audit/actor';
 import { auditEventsOf } from '@/lib/audit/list-audit-events';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';

@@ -1,7 +1,7 @@
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { users } from '@/db/schema';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import type { AuditActor } from '@/lib/audit/actor';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { appError } from '@/lib/http/errors';

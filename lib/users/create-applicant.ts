@@ -1,7 +1,7 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { findPgError } from '@/db/client';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { preparedStatement } from '@/db/prepared';
 import { attachments, blobs, users, type User } from '@/db/schema';
 import { verifyBlobToken } from '@/lib/blobs/blob-token';

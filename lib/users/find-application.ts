@@ -1,6 +1,6 @@
 import 'server-only';
 import { eq } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { attachments, blobs, users } from '@/db/schema';
 import type { ApplicationResponse } from '@/lib/contract/application';
 import { appError } from '@/lib/http/errors';

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { Client } from 'pg';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { getBoss } from '@/lib/jobs/boss';
 import { blobs } from '@/db/schema';
 import { makePdf } from '../fixtures/pdf';

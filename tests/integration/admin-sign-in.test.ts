@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GET as resumeRoute } from '@/app/api/admin/applicants/[id]/resume/route';
 import { DELETE as signOut, POST as signIn } from '@/app/api/admin/session/route';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { rateLimits } from '@/db/schema';
 import { resetEnv } from '@/lib/env';
 import { origin } from '../support/api';

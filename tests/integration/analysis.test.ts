@@ -10,7 +10,7 @@ import { getBoss } from '@/lib/jobs/boss';
 import { deadLetterQueue } from '@/lib/jobs/define-job';
 import { queueAnalysis } from '@/lib/jobs/queue-analysis';
 import { getJobsStatus } from '@/lib/jobs/status';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { attachments, blobs, blobVariants, users } from '@/db/schema';
 import { deleteApplicant, listApplicants } from '@/lib/admin/applicants';
 import { systemActor } from '@/lib/audit/actor';

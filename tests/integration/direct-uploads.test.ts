@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { blobs } from '@/db/schema';
 import { verifyBlobToken } from '@/lib/blobs/blob-token';
 import { makePdf } from '../fixtures/pdf';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closeDb } from '@/lib/db';
+import { closeDb } from '@/lib/database';
 import { resetEnv } from '@/lib/env';
 import { makePdf } from '../fixtures/pdf';
 import { createUser, fileRequest, presign, putObject } from '../support/api';

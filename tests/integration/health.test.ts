@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GET } from '@/app/api/health/route';
 import { sql } from 'drizzle-orm';
-import { closeDb, getDb } from '@/lib/db';
+import { closeDb, getDb } from '@/lib/database';
 import { resetEnv } from '@/lib/env';
 import { makePdf } from '../fixtures/pdf';
 import { applyWithResume, origin } from '../support/api';

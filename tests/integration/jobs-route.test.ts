@@ -5,7 +5,7 @@ import { SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GET as jobsCron, POST as postJobs } from '@/app/api/jobs/route';
 import { POST as postUsers } from '@/app/api/users/route';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { attachments, blobs, blobVariants } from '@/db/schema';
 import { signJobsToken } from '@/lib/jobs/jobs-token';
 import { signBlobId } from '@/lib/blobs/blob-token';

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { analysisBackfill, attachments, blobs } from '@/db/schema';
 import { backfillAnalysis } from '@/lib/jobs/backfill-analysis';
 import { setJobsRole } from '@/lib/jobs/boss';

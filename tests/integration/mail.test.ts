@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GET as healthRoute } from '@/app/api/health/route';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { formatBytes } from '@/lib/format-bytes';
 import { resetEnv } from '@/lib/env';
 import { getJobsStatus } from '@/lib/jobs/status';

@@ -2,7 +2,7 @@ import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { blobs, pendingUploadBytes } from '@/db/schema';
 import { verifyBlobToken } from '@/lib/blobs/blob-token';
 import { purgeUnattachedBlobs } from '@/lib/blobs/purge-unattached';

@@ -4,7 +4,7 @@ import { GET as jobsCron } from '@/app/api/jobs/route';
 import { getBoss, setJobsRole } from '@/lib/jobs/boss';
 import { purgeBlobsJob } from '@/lib/jobs/purge-blobs';
 import { sendJob } from '@/lib/jobs/send-job';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { blobs } from '@/db/schema';
 import { verifyBlobToken } from '@/lib/blobs/blob-token';
 import { purgeUnattachedBlobs } from '@/lib/blobs/purge-unattached';

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { POST as postDirectUpload } from '@/app/api/direct-uploads/route';
 import { POST as postUsers } from '@/app/api/users/route';
-import { closeDb, getDb } from '@/lib/db';
+import { closeDb, getDb } from '@/lib/database';
 import { blobs, rateLimits } from '@/db/schema';
 import { resetEnv } from '@/lib/env';
 import { clientAddress, withRateLimit } from '@/lib/http/rate-limit';

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resetEnv } from '@/lib/env';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { blobs, users } from '@/db/schema';
 import { applicantsPerPage, listApplicants } from '@/lib/admin/applicants';
 import { applicantSearchSchema, maxListPage } from '@/lib/contract/applicant-search';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { resetEnv } from '@/lib/env';
 import { attachments, blobs, users } from '@/db/schema';
 import { signToken } from '@/lib/signed-token';

@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { POST as withdrawRoute } from '@/app/api/applications/withdraw/route';
 import { attachments, blobs, users } from '@/db/schema';
 import { listApplicants } from '@/lib/admin/applicants';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { resetEnv } from '@/lib/env';
-import { applyRetention } from '@/lib/privacy/apply-retention';
+import { applyRetention } from '@/lib/privacy/retention';
 import {
   createBucket,
   listKeys,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { openDatabase } from '@/db/client';
-import { closeDb, getDb } from '@/lib/db';
+import { closeDb, getDb } from '@/lib/database';
 import { resetEnv, getEnv } from '@/lib/env';
 import { createDatabase, dropDatabase } from '@/scripts/harness/postgres.mjs';
 import { bucketName, createBucket, deleteBucket, emptyBucket, s3Client, s3StorageEnv } from '@/scripts/harness/s3.mjs';

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { attachments, blobs, users } from '@/db/schema';
 import { getStorage } from '@/lib/storage';
 import { getStorageRoot } from './integration-setup';

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { users } from '@/db/schema';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/database';
 import { getEnv } from '@/lib/env';
 import { systemActor } from '@/lib/audit/actor';
 import { purgeAuditEvents } from '@/lib/audit/purge-audit-events';

@@ -17,6 +17,8 @@ interface RequestContext {
   /** Computed on first use: most requests build no link. */
   origin: () => string;
   log: LogFields;
+  /** This request's number in its client's rate-limit window, once `route()` counted it. */
+  rateLimitCount?: number;
 }
 
 const context = new AsyncLocalStorage<RequestContext>();
@@ -45,6 +47,20 @@ export function currentLogFields(): LogFields | undefined {
 export function annotateRequestLog(fields: LogFields): void {
   const current = context.getStore();
   if (current) Object.assign(current.log, fields);
+}
+
+/** Records the count `route()` got for this request's rate-limit hit. */
+export function setRateLimitCount(count: number): void {
+  const current = context.getStore();
+  if (current) current.rateLimitCount = count;
+}
+
+/**
+ * This request's number among its client address's requests to the same action in the current
+ * window (1 for the first), when its route is rate-limited: what fair queueing orders by.
+ */
+export function currentRateLimitCount(): number | undefined {
+  return context.getStore()?.rateLimitCount;
 }
 
 /**

@@ -1,6 +1,5 @@
 import 'server-only';
 import { getEnv } from '@/lib/env';
-import type { RateLimitHit } from '@/lib/http/rate-limit';
 import { formatBytes } from '@/lib/format-bytes';
 import { appError } from '@/lib/http/errors';
 import { annotateRequestLog } from '@/lib/request-context';
@@ -19,12 +18,10 @@ const reservedMetadataKeys = new Set(['key', 'service_name', 'state', 'checksum'
 /**
  * Step 2 of the flow: check the declared file against our policy, record a pending blob under a
  * key we generate, and hand back a short-lived URL the browser can PUT exactly those bytes to.
- * `hit`, the request's rate-limit hit, is counted by the blob's insert statement.
  */
 export async function createDirectUpload(
   file: DirectUploadRequestBody['file'],
   clientAddress: string,
-  hit: RateLimitHit | null = null,
 ): Promise<DirectUploadResponse> {
   const env = getEnv();
   if (!Number.isSafeInteger(file.byte_size) || file.byte_size <= 0) {
@@ -63,7 +60,7 @@ export async function createDirectUpload(
     metadata,
     serviceName: storage.name,
     clientAddress,
-  }, hit);
+  });
   annotateRequestLog({ blob_id: blob.id });
   return { direct_upload: directUpload, blob_signed_id: await signBlobId(blob.id) };
 }

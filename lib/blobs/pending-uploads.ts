@@ -6,7 +6,6 @@ import { preparedStatement } from '@/db/prepared';
 import { getEnv } from '@/lib/env';
 import { formatBytes } from '@/lib/format-bytes';
 import { appError } from '@/lib/http/errors';
-import { rateLimitHitCte, type RateLimitHit } from '@/lib/http/rate-limit';
 import { getStorage } from '@/lib/storage';
 import { DiskStorageService } from '@/lib/storage/disk';
 import { allClients } from './pending-upload-totals';
@@ -36,7 +35,7 @@ export interface NewPendingBlob {
 
 const placeholder = (name: keyof NewPendingBlob | 'perClient' | 'total' | 'tokenSeconds') => sql.placeholder(name);
 
-type CeilingRow = { client: string | number; total: string | number; id: string | null; hit_count?: number; hit_retry_after?: number };
+type CeilingRow = { client: string | number; total: string | number; id: string | null };
 
 /**
  * Until when a blob created now counts: past its token's expiry (after which nothing can attach
@@ -49,42 +48,31 @@ const countedUntil = sql`date_trunc('minute', now() + make_interval(secs => ${pl
  * Reads the running totals of this client address and of all (at most one row per minute of a
  * token's life each, whatever the number of pending uploads), inserts the blob only if it fits under
  * both ceilings (0: no ceiling) and adds its bytes to both totals, in one statement: one round trip
- * for a presign. The totals returned are those before this blob. With `counting`, the same statement
- * counts the request's rate-limit hit first, and inserts nothing past the limit.
+ * for a presign. The totals returned are those before this blob.
  */
-function ceilingStatement(counting: boolean) {
-  return preparedStatement<CeilingRow>(counting ? 'blobs_insert_within_ceilings_counted' : 'blobs_insert_within_ceilings', () => {
-    const withinLimit = counting ? sql`and hit.count <= ${sql.placeholder('hitLimit')}::int` : sql``;
-    return sql`
-      with ${counting ? sql`${rateLimitHitCte()},` : sql``} pending as (
-        select coalesce(sum(bytes) filter (where scope = ${placeholder('clientAddress')}::text), 0)::bigint as client,
-               coalesce(sum(bytes) filter (where scope = ${allClients}), 0)::bigint as total
-        from ${pendingUploadBytes}
-        where scope in (${placeholder('clientAddress')}::text, ${allClients}) and until > now()
-      ), inserted as (
-        insert into ${blobs} (key, filename, content_type, byte_size, checksum, metadata, service_name, client_address, counted_until)
-        select ${placeholder('key')}::text, ${placeholder('filename')}::text, ${placeholder('contentType')}::text,
-               ${placeholder('byteSize')}::bigint, ${placeholder('checksum')}::text, ${placeholder('metadata')}::jsonb,
-               ${placeholder('serviceName')}::text, ${placeholder('clientAddress')}::text, ${countedUntil}
-        from pending ${counting ? sql`, hit` : sql``}
-        where (${placeholder('perClient')}::bigint = 0 or pending.client + ${placeholder('byteSize')}::bigint <= ${placeholder('perClient')}::bigint)
-          and (${placeholder('total')}::bigint = 0 or pending.total + ${placeholder('byteSize')}::bigint <= ${placeholder('total')}::bigint)
-          ${withinLimit}
-        returning id, byte_size, counted_until
-      ), counted as (
-        insert into ${pendingUploadBytes} (scope, until, bytes)
-        select scopes.scope, inserted.counted_until, inserted.byte_size
-        from inserted cross join (values (${placeholder('clientAddress')}::text), (${allClients})) as scopes(scope)
-        on conflict (scope, until) do update set bytes = ${pendingUploadBytes}.bytes + excluded.bytes
-      )
-      select pending.client, pending.total, (select id from inserted) as id
-        ${counting ? sql`, hit.count as hit_count, hit.retry_after as hit_retry_after` : sql``}
-      from pending ${counting ? sql`, hit` : sql``}`;
-  });
-}
-
-const insertWithinCeilings = ceilingStatement(false);
-const countAndInsertWithinCeilings = ceilingStatement(true);
+const insertWithinCeilings = preparedStatement<CeilingRow>('blobs_insert_within_ceilings', () => sql`
+    with pending as (
+      select coalesce(sum(bytes) filter (where scope = ${placeholder('clientAddress')}::text), 0)::bigint as client,
+             coalesce(sum(bytes) filter (where scope = ${allClients}), 0)::bigint as total
+      from ${pendingUploadBytes}
+      where scope in (${placeholder('clientAddress')}::text, ${allClients}) and until > now()
+    ), inserted as (
+      insert into ${blobs} (key, filename, content_type, byte_size, checksum, metadata, service_name, client_address, counted_until)
+      select ${placeholder('key')}::text, ${placeholder('filename')}::text, ${placeholder('contentType')}::text,
+             ${placeholder('byteSize')}::bigint, ${placeholder('checksum')}::text, ${placeholder('metadata')}::jsonb,
+             ${placeholder('serviceName')}::text, ${placeholder('clientAddress')}::text, ${countedUntil}
+      from pending
+      where (${placeholder('perClient')}::bigint = 0 or pending.client + ${placeholder('byteSize')}::bigint <= ${placeholder('perClient')}::bigint)
+        and (${placeholder('total')}::bigint = 0 or pending.total + ${placeholder('byteSize')}::bigint <= ${placeholder('total')}::bigint)
+      returning id, byte_size, counted_until
+    ), counted as (
+      insert into ${pendingUploadBytes} (scope, until, bytes)
+      select scopes.scope, inserted.counted_until, inserted.byte_size
+      from inserted cross join (values (${placeholder('clientAddress')}::text), (${allClients})) as scopes(scope)
+      on conflict (scope, until) do update set bytes = ${pendingUploadBytes}.bytes + excluded.bytes
+    )
+    select pending.client, pending.total, (select id from inserted) as id
+    from pending`);
 
 /** When the oldest bytes counted in `scope` stop counting: the Retry-After of a refusal. */
 const nextRelease = preparedStatement<{ seconds: number | string | null }>(
@@ -119,30 +107,25 @@ async function totalCeiling(): Promise<number> {
  * it is attached, deleted or purged, whichever comes first. At a ceiling, the expired upload URLs
  * that never received an object are swept first and the insert is tried once more, so that presigns
  * without uploads hold a ceiling only briefly. Concurrent presigns may overshoot by their own sizes.
- * `hit`: the request's rate-limit hit, counted by the first statement (past the limit: 429).
  */
-export async function insertPendingBlob(blob: NewPendingBlob, hit: RateLimitHit | null = null): Promise<{ id: string }> {
+export async function insertPendingBlob(blob: NewPendingBlob): Promise<{ id: string }> {
   const env = getEnv();
   const perClient = env.PENDING_UPLOAD_BYTES_PER_CLIENT;
   const total = await totalCeiling();
   const db = await getDb();
   const values = { ...blob, metadata: JSON.stringify(blob.metadata), perClient, total, tokenSeconds: env.BLOB_TOKEN_EXPIRES_IN };
-  const attempt = async (counting: RateLimitHit | null) => {
-    const [row] = counting
-      ? await countAndInsertWithinCeilings(db).execute({ ...values, ...counting.values, hitLimit: counting.limit })
-      : await insertWithinCeilings(db).execute(values);
+  const attempt = async () => {
+    const [row] = await insertWithinCeilings(db).execute(values);
     if (!row) throw new Error('Inserting the blob returned no row');
-    // Past the rate limit nothing was inserted: 429, whatever the ceilings say.
-    if (counting) counting.record(row.hit_count, row.hit_retry_after);
     return { id: row.id, client: Number(row.client), total: Number(row.total) };
   };
   const overClient = (pending: { client: number }) => perClient > 0 && pending.client + blob.byteSize > perClient;
   const overTotal = (pending: { total: number }) => total > 0 && pending.total + blob.byteSize > total;
 
-  let pending = await attempt(hit);
+  let pending = await attempt();
   if (pending.id) return { id: pending.id };
   await purgeAbandonedUploads({ limit: sweepLimit, clientAddress: overTotal(pending) ? undefined : blob.clientAddress });
-  pending = await attempt(null);
+  pending = await attempt();
   if (pending.id) return { id: pending.id };
 
   if (overClient(pending)) {

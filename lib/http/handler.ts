@@ -6,6 +6,7 @@ import { strictTransportSecurity } from '@/lib/security-headers';
 import { appError, AppError, publicCodeOf } from './errors';
 import { logUnexpectedError } from './error-log';
 import { readCappedText } from './read-body';
+import { countRateLimitedRequest, type RateLimitedAction } from './rate-limit';
 import { withRequestLog } from './request-log';
 
 type RouteContext<P> = { params: Promise<P> };
@@ -56,13 +57,27 @@ function withTransportSecurity(response: Response): Response {
   }
 }
 
+export interface RouteOptions {
+  /**
+   * Counts each request against this action's limit per client address before the handler runs;
+   * past it, 429 with Retry-After and the handler never runs. A request a browser marks as sent by
+   * another site's page is not counted (JSON routes refuse it anyway): another site must not be
+   * able to spend its visitors' budget.
+   */
+  rateLimit?: RateLimitedAction;
+}
+
 /** The one wrapper every route handler goes through: every failure becomes the JSON error shape. */
-export function route<P = Record<string, never>>(handler: RouteHandler<P>): RouteHandler<P> {
+export function route<P = Record<string, never>>(handler: RouteHandler<P>): RouteHandler<P>;
+export function route<P = Record<string, never>>(options: RouteOptions, handler: RouteHandler<P>): RouteHandler<P>;
+export function route<P = Record<string, never>>(first: RouteOptions | RouteHandler<P>, second?: RouteHandler<P>): RouteHandler<P> {
+  const [options, handler] = typeof first === 'function' ? [{}, first] : [first, second!];
   return (request, context) =>
     withRequestLog(
       request,
       async () => {
         try {
+          if (options.rateLimit && !isForeignSiteRequest(request)) await countRateLimitedRequest(request, options.rateLimit);
           return withTransportSecurity(await handler(request, context));
         } catch (error) {
           return withTransportSecurity(errorResponse(toAppError(error, request)));
@@ -81,14 +96,13 @@ const maxJsonBytes = 64 * 1024;
  * headers (curl, servers, tests) are not browsers acting for a visitor and pass.
  */
 export function assertSameSiteRequest(request: Request): void {
+  if (isForeignSiteRequest(request)) throw appError('cross_site_request');
+}
+
+function isForeignSiteRequest(request: Request): boolean {
   const origin = request.headers.get('origin');
-  if (origin !== null) {
-    if (!isAllowedOrigin(origin)) {
-      throw appError('cross_site_request');
-    }
-  } else if (request.headers.get('sec-fetch-site') === 'cross-site') {
-    throw appError('cross_site_request');
-  }
+  if (origin !== null) return !isAllowedOrigin(origin);
+  return request.headers.get('sec-fetch-site') === 'cross-site';
 }
 
 /**

@@ -1,10 +1,11 @@
 import 'server-only';
 import { isIP } from 'node:net';
-import { and, eq, lt, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, eq, lt, or, sql } from 'drizzle-orm';
 import { getDb } from '@/lib/database';
 import { rateLimits } from '@/db/schema';
 import { preparedStatement } from '@/db/prepared';
 import { getEnv } from '@/lib/env';
+import { setRateLimitCount } from '@/lib/request-context';
 import { appError, AppError } from './errors';
 
 export type RateLimitedAction = 'direct-uploads' | 'users' | 'disk-puts';
@@ -64,27 +65,24 @@ export interface WindowCount {
 const now = sql`date_trunc('milliseconds', now())`;
 
 /**
- * Adds one hit to the counter of each key `rows` selects (a `select key, ...` or `values`), and
- * returns `count` and `retry_after` (and `key`, `window_start`). A window opens at a key's first
- * hit and lasts `windowSeconds`; the next hit after it opens a new one at 1. Kept in the database so
- * that it holds across app instances (Vercel functions, Heroku dynos), in one statement so that
- * concurrent requests cannot slip past a limit.
+ * Adds one hit to the counter of each key, and returns its count and how long its window has left.
+ * A window opens at a key's first hit and lasts `windowSeconds`; the next hit after it opens a new
+ * one at 1. Kept in the database so that it holds across app instances (Vercel functions, Heroku
+ * dynos), in one statement so that concurrent requests cannot slip past a limit. Prepared once.
  */
-function countHitsSql(rows: SQL, windowSeconds: Placeholder): SQL {
-  const window = sql`make_interval(secs => ${windowSeconds}::int)`;
-  const expired = sql`${rateLimits}.window_start + ${window} <= ${now}`;
-  return sql`
-    insert into ${rateLimits} (key, window_start, count) ${rows}
-    on conflict (key) do update set
-      count = case when ${expired} then 1 else ${rateLimits}.count + 1 end,
-      window_start = case when ${expired} then ${now} else ${rateLimits}.window_start end
-    returning key, count, window_start, ceil(extract(epoch from window_start + ${window} - now()))::int as retry_after`;
-}
-
-// Prepared once: every rate-limited request that is refused before its own statement runs it.
 const countHitsStatement = preparedStatement<{ key: string; count: number; window_start: string | Date; retry_after: number }>(
   'rate_limits_count_hits',
-  () => countHitsSql(sql`select key, ${now}, 1 from unnest(${sql.placeholder('keys')}::text[]) as key`, sql.placeholder('windowSeconds')),
+  () => {
+    const window = sql`make_interval(secs => ${sql.placeholder('windowSeconds')}::int)`;
+    const expired = sql`${rateLimits}.window_start + ${window} <= ${now}`;
+    return sql`
+      insert into ${rateLimits} (key, window_start, count)
+      select key, ${now}, 1 from unnest(${sql.placeholder('keys')}::text[]) as key
+      on conflict (key) do update set
+        count = case when ${expired} then 1 else ${rateLimits}.count + 1 end,
+        window_start = case when ${expired} then ${now} else ${rateLimits}.window_start end
+      returning key, count, window_start, ceil(extract(epoch from window_start + ${window} - now()))::int as retry_after`;
+  },
 );
 
 export async function countHits(keys: string[], windowSeconds: number): Promise<WindowCount[]> {
@@ -95,16 +93,6 @@ export async function countHits(keys: string[], windowSeconds: number): Promise<
     windowStart: new Date(row.window_start),
     retryAfter: Math.max(1, Number(row.retry_after)),
   }));
-}
-
-/**
- * `hit as (...)`: counts a request's RateLimitHit inside the first statement the request runs
- * anyway, so that the limit costs no round trip of its own. Its one row has `count` and
- * `retry_after`; its placeholders are RateLimitHit's `values`. The statement must answer them, and
- * the caller hand them to `record()` before acting on anything else.
- */
-export function rateLimitHitCte(): SQL {
-  return sql`hit as (${countHitsSql(sql`values (${sql.placeholder('hitKey')}::text, ${now}, 1)`, sql.placeholder('hitWindowSeconds'))})`;
 }
 
 /** Takes back hits that `countHits` added, if their window is still the current one. */
@@ -122,70 +110,19 @@ export function rateLimited(message: string, retryAfter: number): AppError {
 }
 
 /**
- * A request's hit on the fixed-window limit of its action and client address, not counted yet:
- * the first statement the request runs counts it (rateLimitHitCte), or `settle()` does for a
- * request refused before that. Over the limit: 429 with Retry-After.
+ * Counts a request against the fixed-window limit of its action and client address, before its
+ * handler runs, and refuses it past the limit (429 with Retry-After): what `route({ rateLimit })`
+ * does. A limit of 0 is off. The count is kept in the request's context for fair queueing.
  */
-export class RateLimitHit {
-  counted = false;
-
-  constructor(
-    readonly key: string,
-    readonly limit: number,
-    readonly windowSeconds: number,
-  ) {}
-
-  /** The placeholders of rateLimitHitCte. */
-  get values(): { hitKey: string; hitWindowSeconds: number } {
-    return { hitKey: this.key, hitWindowSeconds: this.windowSeconds };
-  }
-
-  /** Takes the counter a statement returned; refuses past the limit. */
-  record(count: number | string | undefined, retryAfter: number | string | undefined): void {
-    if (!Number.isFinite(Number(count))) throw new Error('The statement did not answer the rate-limit count');
-    this.counted = true;
-    if (Number(count) > this.limit) {
-      const seconds = Math.max(1, Number(retryAfter));
-      throw rateLimited(`Too many attempts from your network. Please try again in ${seconds} seconds.`, seconds);
-    }
-  }
-
-  /** Counts the hit in a statement of its own, unless one counted it already. */
-  async settle(): Promise<void> {
-    if (this.counted) return;
-    const [counter] = await countHits([this.key], this.windowSeconds);
-    if (!counter) throw new Error('Counting the rate-limit hit returned no row');
-    this.record(counter.count, counter.retryAfter);
-  }
-}
-
-/** The request's hit on its action's limit; null when the limit is off (0). */
-export function rateLimitHit(request: Request, action: RateLimitedAction): RateLimitHit | null {
+export async function countRateLimitedRequest(request: Request, action: RateLimitedAction): Promise<void> {
   const env = getEnv();
   const limit = { 'direct-uploads': env.RATE_LIMIT_DIRECT_UPLOADS, users: env.RATE_LIMIT_USERS, 'disk-puts': env.RATE_LIMIT_DISK_PUTS }[action];
-  if (limit === 0) return null;
-  return new RateLimitHit(`${action}:${clientAddress(request, env.TRUSTED_PROXY_HOPS)}`, limit, env.RATE_LIMIT_WINDOW_SECONDS);
-}
-
-/**
- * Runs `handle` under the action's rate limit, as if the hit were counted first: `handle` counts it
- * with its first statement (before it writes anything), and a request refused before that
- * (invalid input) is counted on its way out, where a 429 takes precedence over its own error.
- */
-export async function withRateLimit<T>(
-  request: Request,
-  action: RateLimitedAction,
-  handle: (hit: RateLimitHit | null) => Promise<T>,
-): Promise<T> {
-  const hit = rateLimitHit(request, action);
-  try {
-    const result = await handle(hit);
-    // A path that never counted its hit is a bug: fail loudly rather than let requests through.
-    if (hit && !hit.counted) throw new Error(`${action} answered without counting its rate-limit hit`);
-    return result;
-  } catch (error) {
-    await hit?.settle();
-    throw error;
+  if (limit === 0) return;
+  const [counter] = await countHits([`${action}:${clientAddress(request, env.TRUSTED_PROXY_HOPS)}`], env.RATE_LIMIT_WINDOW_SECONDS);
+  if (!counter) throw new Error('Counting the rate-limit hit returned no row');
+  setRateLimitCount(counter.count);
+  if (counter.count > limit) {
+    throw rateLimited(`Too many attempts from your network. Please try again in ${counter.retryAfter} seconds.`, counter.retryAfter);
   }
 }
 

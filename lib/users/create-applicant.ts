@@ -9,12 +9,11 @@ import { releasePendingBytesCte } from '@/lib/blobs/pending-upload-totals';
 import { createResumeUrl, resumeAttachment } from '@/lib/blobs/resume';
 import { alreadyAttached, verifyUploadedBlob, type UploadCandidate } from '@/lib/blobs/verify-upload';
 import { appError } from '@/lib/http/errors';
-import { rateLimitHitCte, type RateLimitHit } from '@/lib/http/rate-limit';
 import { analyzeResumeJob } from '@/lib/jobs/analyze-resume';
 import { getEnv } from '@/lib/env';
 import { getBoss } from '@/lib/jobs/boss';
 import { sendJob } from '@/lib/jobs/send-job';
-import { annotateRequestLog } from '@/lib/request-context';
+import { annotateRequestLog, currentRateLimitCount } from '@/lib/request-context';
 import { queueApplicationMail } from '@/lib/mail/queue-application-mail';
 import { getStorage } from '@/lib/storage';
 import type { ApplicantRequest, ApplicantResponse } from '@/lib/contract/applicant';
@@ -28,8 +27,6 @@ interface CreatedUserRow {
 }
 
 interface LookupRow {
-  hit_count?: number;
-  hit_retry_after?: number;
   email_taken: boolean;
   id: string | null;
   key: string | null;
@@ -44,22 +41,12 @@ interface LookupRow {
 const emailTaken = () =>
   appError('email_taken', { fields: { email: 'This email address has already applied.' } });
 
-/**
- * What an application needs to know before it writes, in one statement: the blob (if any) and
- * whether the email has applied; with `counting`, it counts the request's rate-limit hit first.
- */
-function lookupStatement(counting: boolean) {
-  return preparedStatement<LookupRow>(counting ? 'applicant_lookup_counted' : 'applicant_lookup', () => sql`
-    ${counting ? sql`with ${rateLimitHitCte()}` : sql``}
-    select ${counting ? sql`hit.count as hit_count, hit.retry_after as hit_retry_after,` : sql``}
-           exists (select 1 from ${users} where lower(${users}.email) = lower(${sql.placeholder('email')}::text)) as email_taken,
-           b.id, b.key, b.state, b.service_name, b.byte_size, b.checksum, b.filename, b.content_type
-    from ${counting ? sql`hit` : sql`(select 1) as one`}
-    left join ${blobs} as b on b.id = ${sql.placeholder('blobId')}::uuid`);
-}
-
-const lookUp = lookupStatement(false);
-const countAndLookUp = lookupStatement(true);
+/** What an application needs to know before it writes, in one statement: the blob (if any) and whether the email has applied. */
+const lookUp = preparedStatement<LookupRow>('applicant_lookup', () => sql`
+  select exists (select 1 from ${users} where lower(${users}.email) = lower(${sql.placeholder('email')}::text)) as email_taken,
+         b.id, b.key, b.state, b.service_name, b.byte_size, b.checksum, b.filename, b.content_type
+  from (select 1) as one
+  left join ${blobs} as b on b.id = ${sql.placeholder('blobId')}::uuid`);
 
 /**
  * Claims the pending blob, writes the user only if the claim succeeded, and the attachment with
@@ -87,10 +74,9 @@ const createWithResume = preparedStatement<CreatedUserRow>(
 
 /**
  * Step 4 of the flow: verify the token and the stored bytes, then the email, then write the user
- * and the attachment in one statement, so a failure anywhere leaves nothing behind. `hit`, the
- * request's rate-limit hit, is counted by the first statement.
+ * and the attachment in one statement, so a failure anywhere leaves nothing behind.
  */
-export async function createApplicant(input: ApplicantRequest, hit: RateLimitHit | null = null): Promise<ApplicantResponse> {
+export async function createApplicant(input: ApplicantRequest): Promise<ApplicantResponse> {
   // Before anything is looked up: without a verified upload, nothing may tell whether an address
   // has applied.
   if (!input.pdf && getEnv().RESUME_REQUIRED) throw appError('resume_required', { fields: { pdf: 'Attach your resume (PDF).' } });
@@ -102,10 +88,8 @@ export async function createApplicant(input: ApplicantRequest, hit: RateLimitHit
   await getBoss();
   if (blobId) annotateRequestLog({ blob_id: blobId });
 
-  const lookupValues = { email: input.email, blobId };
-  const [found] = hit ? await countAndLookUp(db).execute({ ...lookupValues, ...hit.values }) : await lookUp(db).execute(lookupValues);
+  const [found] = await lookUp(db).execute({ email: input.email, blobId });
   if (!found) throw new Error('The applicant lookup returned no row');
-  hit?.record(found.hit_count, found.hit_retry_after);
 
   // The upload is verified before the email is looked at: otherwise any token, even of a file never
   // uploaded, would tell for free whether an address has applied (409 against 422).
@@ -122,7 +106,7 @@ export async function createApplicant(input: ApplicantRequest, hit: RateLimitHit
       const created = await db.transaction(async (tx) => {
         const [row] = await createWithResume(tx as unknown as typeof db).execute({ ...values, blobId: blob.id });
         if (!row) throw alreadyAttached();
-        await sendJob(analyzeResumeJob, { blobId: blob.id }, { tx, singletonKey: blob.id, priority: analysisPriority(found.hit_count) });
+        await sendJob(analyzeResumeJob, { blobId: blob.id }, { tx, singletonKey: blob.id, priority: analysisPriority(currentRateLimitCount()) });
         await queueApplicationMail(tx, row.id);
         return row;
       });
@@ -165,8 +149,8 @@ export async function createApplicant(input: ApplicantRequest, hit: RateLimitHit
  * before its second, and so on, so one address sending many hostile files waits behind itself,
  * not others (pg-boss runs higher priorities first). Without rate limits, all are equal.
  */
-function analysisPriority(hitCount: number | undefined): number {
-  return hitCount === undefined ? 0 : -Math.min(Number(hitCount), 1000);
+function analysisPriority(rateLimitCount: number | undefined): number {
+  return rateLimitCount === undefined ? 0 : -Math.min(rateLimitCount, 1000);
 }
 
 /** The blob columns of the lookup's row, or null when no blob has that id. */

@@ -2,12 +2,15 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { POST as postDirectUpload } from '@/app/api/direct-uploads/route';
 import { POST as postUsers } from '@/app/api/users/route';
 import { closeDb, getDb } from '@/lib/database';
+import { eq } from 'drizzle-orm';
 import { blobs, rateLimits } from '@/db/schema';
 import { resetEnv } from '@/lib/env';
-import { clientAddress, withRateLimit } from '@/lib/http/rate-limit';
+import { route } from '@/lib/http/handler';
+import { clientAddress } from '@/lib/http/rate-limit';
 import { makePdf } from '../fixtures/pdf';
 import { fileRequest, origin, presign, putObject } from '../support/api';
 import { countRows } from '../support/state';
+import { analysisJobsOf } from '../support/jobs';
 
 // These tests also send applications without a resume: the tutorial's optional `pdf`.
 beforeAll(() => {
@@ -83,6 +86,24 @@ describe('rate limits per client address', () => {
     expect((await db.select().from(blobs)).filter((blob) => blob.state === 'pending')).toHaveLength(1);
   });
 
+  it("queues an address's k-th resume in the window behind every address's earlier ones (priority -k)", async () => {
+    const uploaded = async (n: number) => {
+      const pdf = makePdf();
+      const upload = await presign(fileRequest(pdf), { 'X-Forwarded-For': `192.0.2.${50 + n}` });
+      await putObject(upload.body.direct_upload.url, upload.body.direct_upload.headers, pdf);
+      return upload.body.blob_signed_id as string;
+    };
+    const person = (n: number, pdf: string) => ({ email: `q${n}@example.com`, first_name: 'Q', last_name: `${n}`, pdf });
+    for (const [n, address] of ['198.51.100.20', '198.51.100.20', '198.51.100.21'].entries()) {
+      expect((await post(postUsers, '/api/users', person(n, await uploaded(n)), address)).status).toBe(200);
+    }
+    const db = await getDb();
+    const attached = await db.select({ id: blobs.id }).from(blobs).where(eq(blobs.state, 'attached'));
+    expect(attached).toHaveLength(3);
+    const priorities = await Promise.all(attached.map(async ({ id }) => (await analysisJobsOf(id))[0]?.priority));
+    expect(priorities.sort()).toEqual([-1, -1, -2]);
+  });
+
   it('counts requests refused for their content too, and answers 429 before their own error past the limit', async () => {
     const address = '198.51.100.4';
     const invalid = { email: 'not an email', first_name: 'I', last_name: 'V' };
@@ -110,9 +131,9 @@ describe('rate limits per client address', () => {
   });
 });
 
-describe('withRateLimit', () => {
+describe('route({ rateLimit })', () => {
   beforeEach(() => {
-    process.env.RATE_LIMIT_USERS = '3';
+    process.env.RATE_LIMIT_USERS = '2';
     resetEnv();
   });
   afterEach(() => {
@@ -120,11 +141,42 @@ describe('withRateLimit', () => {
     resetEnv();
   });
 
-  it('refuses to answer for a handler that did not count its hit, and counts it then', async () => {
-    const request = new Request(`${origin}/api/users`, { method: 'POST', headers: { 'X-Forwarded-For': '198.51.100.5' } });
-    await expect(withRateLimit(request, 'users', async () => 'answered')).rejects.toThrow(/without counting its rate-limit hit/);
+  it('counts before the handler runs, and past the limit never runs it', async () => {
+    let runs = 0;
+    const handler = route({ rateLimit: 'users' }, async () => {
+      runs += 1;
+      return Response.json({ ok: true });
+    });
+    const call = () => handler(new Request(`${origin}/api/users`, { method: 'POST', headers: { 'X-Forwarded-For': '198.51.100.5' } }), { params: Promise.resolve({}) });
+    expect((await call()).status).toBe(200);
+    expect((await call()).status).toBe(200);
+    const refused = await call();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('Retry-After'))).toBeGreaterThan(0);
+    expect(await refused.json()).toMatchObject({ error: { code: 'rate_limited' } });
+    expect(runs).toBe(2);
     const [counter] = await (await getDb()).select().from(rateLimits);
-    expect(counter).toMatchObject({ key: 'users:198.51.100.5', count: 1 });
+    expect(counter).toMatchObject({ key: 'users:198.51.100.5', count: 3 });
+  });
+
+  it("does not count a request that another site's page sent: it cannot spend its visitor's budget", async () => {
+    const foreign = (headers: Record<string, string>) =>
+      postUsers(
+        new Request(`${origin}/api/users`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'text/plain', 'X-Forwarded-For': '198.51.100.6', ...headers },
+          body: JSON.stringify({ email: 'x@example.com', first_name: 'X', last_name: 'Y' }),
+        }),
+        { params: Promise.resolve({}) },
+      );
+    for (let n = 0; n < 4; n += 1) {
+      expect((await foreign({ Origin: 'https://evil.example' })).status).toBe(403);
+      expect((await foreign({ 'Sec-Fetch-Site': 'cross-site' })).status).toBe(403);
+    }
+    expect(await (await getDb()).select().from(rateLimits)).toEqual([]);
+    // The same site's page is counted, refused or not.
+    expect((await foreign({ Origin: origin })).status).toBe(415);
+    expect(await (await getDb()).select().from(rateLimits)).toMatchObject([{ key: 'users:198.51.100.6', count: 1 }]);
   });
 });
 

@@ -1,6 +1,5 @@
 import { appError } from '@/lib/http/errors';
 import { route } from '@/lib/http/handler';
-import { withRateLimit } from '@/lib/http/rate-limit';
 import { getDiskStorage } from '@/lib/storage';
 import { buildContentDisposition } from '@/lib/storage/content-disposition';
 
@@ -17,12 +16,9 @@ function diskStorage() {
  * the signed size before it fails: they are counted per client address (RATE_LIMIT_DISK_PUTS)
  * before anything is read, and one URL takes one PUT at a time.
  */
-export const PUT = route<Params>(async (request, { params }) => {
+export const PUT = route<Params>({ rateLimit: 'disk-puts' }, async (request, { params }) => {
   const { token } = await params;
-  await withRateLimit(request, 'disk-puts', async (hit) => {
-    await hit?.settle();
-    await diskStorage().receiveUpload(token, request.headers, request.body);
-  });
+  await diskStorage().receiveUpload(token, request.headers, request.body);
   return new Response(null, { status: 200 });
 });
 

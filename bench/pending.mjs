@@ -81,7 +81,7 @@ async function setPending(client, count) {
   return Number((await client.query(`select count(*) from blobs where state = 'pending'`)).rows[0].count);
 }
 
-async function runBuild({ name, label, appDir, sourceDir, port, duration, counts, rounds, presignBody }) {
+export async function runBuild({ name, label, appDir, sourceDir, port, duration, counts, rounds, presignBody }) {
   const prepared = await prepareApp({
     storage: 'disk-postgres',
     port,

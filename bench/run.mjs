@@ -1,4 +1,4 @@
-// npm run bench [-- hash|server|api|e2e|perceived|analyze|pending ...]
+// npm run bench [-- hash|server|api|e2e|perceived|analyze|pending|jobs|mail|rate-limit ...]
 // Runs the benchmarks (all by default, in that order), prints the machine and a table of ratios,
 // keeps the latest figures of each benchmark in bench/results.json and rewrites the generated
 // table of bench/RESULTS.md (between its results markers) from them.
@@ -17,6 +17,7 @@ const benchmarks = {
   pending: async () => (await import('./pending.mjs')).runPending(),
   jobs: async () => (await import('./jobs.mjs')).runJobs(),
   mail: async () => (await import('./mail.mjs')).runMail(),
+  'rate-limit': async () => (await import('./rate-limit.mjs')).runRateLimit(),
 };
 const aliases = { 'server-cost': 'server', cost: 'server', 'end-to-end': 'e2e', throughput: 'api', wait: 'perceived', analysis: 'analyze', search: 'analyze' };
 
@@ -217,6 +218,14 @@ function renderTable(all, names) {
         add(label, `req/s at ${result.connections} connections, 0 / ${result.counts[1]} pending; p99 ms`, `${fmt(none.requestsPerSecond, 0)} / ${fmt(many.requestsPerSecond, 0)}; ${none.p99} / ${many.p99}`);
         add(label, 'ratios with / without pending uploads: app, Postgres', `${fmt(many.appCpuMsPerRequest / none.appCpuMsPerRequest, 2)}x, ${fmt(many.postgresCpuMsPerRequest / none.postgresCpuMsPerRequest, 2)}x`);
       }
+    }
+    if (name === 'rate-limit') {
+      const label = `10. rate limit as a route option, presign on disk + Postgres (${when})`;
+      const { this: now, baseline } = result.summary;
+      add(label, `app CPU ms per presign, ${now.label} / ${baseline.label} (mean of ${result.rounds})`, `${fmt(now.appCpuMsPerRequest, 3)} / ${fmt(baseline.appCpuMsPerRequest, 3)}`);
+      add(label, 'Postgres CPU ms per presign, this / before', `${fmt(now.postgresCpuMsPerRequest, 3)} / ${fmt(baseline.postgresCpuMsPerRequest, 3)}`);
+      add(label, `req/s at ${result.connections} connections, this / before; p99 ms`, `${fmt(now.requestsPerSecond, 0)} / ${fmt(baseline.requestsPerSecond, 0)}; ${now.p99} / ${baseline.p99}`);
+      add(label, 'ratios this / before: app CPU, Postgres CPU, req/s', `${fmt(now.appCpuMsPerRequest / baseline.appCpuMsPerRequest, 2)}x, ${fmt(now.postgresCpuMsPerRequest / baseline.postgresCpuMsPerRequest, 2)}x, ${fmt(now.requestsPerSecond / baseline.requestsPerSecond, 2)}x`);
     }
     if (name === 'analyze') {
       for (const file of result.analysis) {

@@ -60,9 +60,17 @@ export const POOL_IDLE_TIMEOUT_MS = 5_000;
  * The `pg` pool behind DATABASE_URL. `attach` is Vercel's `attachDatabasePool`, called only when
  * running on Vercel; tests pass their own to see that it is called.
  */
+/**
+ * The TLS options of a `pg` connection to DATABASE_URL: with PGSSLROOTCERT, the server's certificate
+ * and name are verified against it; without, pg reads PGSSLMODE itself (and `sslmode` in the URL).
+ * Every pool the app opens (its own, the job queue's) takes these.
+ */
+export function poolTls(env: Pick<DatabaseConfig, 'PGSSLROOTCERT'>): { ssl?: { ca: string; rejectUnauthorized: true } } {
+  return env.PGSSLROOTCERT ? { ssl: { ca: readFileSync(env.PGSSLROOTCERT, 'utf8'), rejectUnauthorized: true } } : {};
+}
+
 export function createPool(env: Pick<DatabaseConfig, 'DATABASE_URL' | 'VERCEL' | 'PGSSLROOTCERT'>, attach: (pool: Pool) => void = attachDatabasePool): Pool {
-  // Without PGSSLROOTCERT, pg reads PGSSLMODE itself (and `sslmode` in the URL).
-  const ssl = env.PGSSLROOTCERT ? { ssl: { ca: readFileSync(env.PGSSLROOTCERT, 'utf8'), rejectUnauthorized: true } } : {};
+  const ssl = poolTls(env);
   const pool = new Pool({ connectionString: env.DATABASE_URL, max: 10, connectionTimeoutMillis: 5000, idleTimeoutMillis: POOL_IDLE_TIMEOUT_MS, ...ssl });
   // A connection closed by the server (restart, failover, pg_terminate_backend) emits `error`: on
   // the pool while idle, on the client while checked out. Unheard, either would crash the process.

@@ -1,6 +1,7 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { fromDrizzle, fromPglite, PgBoss, type ConstructorOptions } from 'pg-boss';
+import { poolTls } from '@/db/client';
 import { beforeDatabaseClose, getDatabaseHandle } from '@/lib/database';
 import { getEnv } from '@/lib/env';
 import { deadLetterQueue } from './define-job';
@@ -57,6 +58,14 @@ export async function stopBoss(): Promise<void> {
   await boss?.stop({ graceful: true, close: true, timeout: 10_000 });
 }
 
+/**
+ * How a worker's pg-boss connects: a small pool of its own (LISTEN needs a connection it keeps),
+ * with the TLS options of the app's pool, so that PGSSLROOTCERT is verified here too.
+ */
+export function workerConnection(env: { DATABASE_URL?: string | undefined; PGSSLROOTCERT?: string | undefined }): ConstructorOptions {
+  return { connectionString: env.DATABASE_URL, max: 3, application_name: 'resume-drop-jobs', useListenNotify: true, ...poolTls(env) };
+}
+
 async function startBoss(): Promise<PgBoss> {
   const env = getEnv();
   const handle = await getDatabaseHandle();
@@ -75,7 +84,7 @@ async function startBoss(): Promise<PgBoss> {
   const connection: ConstructorOptions = handle.pglite
     ? { db: fromPglite(handle.pglite), backend: 'pglite', useListenNotify: worker }
     : worker
-      ? { connectionString: env.DATABASE_URL, max: 3, application_name: 'resume-drop-jobs', useListenNotify: true }
+      ? workerConnection(env)
       : { db: fromDrizzle(handle.db as never, sql as never) };
   const boss = new PgBoss({ ...common, ...connection });
   // pg-boss reports trouble it recovers from (a lost connection, a slow query) as events.

@@ -6,7 +6,9 @@ import path from 'node:path';
 import { TLSSocket } from 'node:tls';
 import type { Pool } from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PgBoss } from 'pg-boss';
 import { createPool, POOL_IDLE_TIMEOUT_MS } from '@/db/client';
+import { workerConnection } from '@/lib/jobs/boss';
 
 // `pg` connects lazily: creating a pool opens no connection, so no server is needed here.
 const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/unused';
@@ -91,5 +93,21 @@ describe('the database server certificate, with PGSSLROOTCERT', () => {
     await expect(other.query('select 1')).rejects.toThrow(/self[- ]signed|unable to verify|certificate/i);
     await other.end();
     expect(handshakes).toEqual(['completed']);
+  });
+
+  it("holds for the job worker's own pool too", async () => {
+    handshakes.length = 0;
+    const other = new PgBoss({ ...workerConnection({ DATABASE_URL: url(), PGSSLROOTCERT: certificate('worker-other-ca') }), supervise: false, schedule: false });
+    other.on('error', () => undefined);
+    await expect(other.start()).rejects.toThrow(/self[- ]signed|unable to verify|certificate/i);
+    await other.stop({ graceful: false }).catch(() => undefined);
+    expect(handshakes).toEqual([]);
+
+    const trusted = new PgBoss({ ...workerConnection({ DATABASE_URL: url(), PGSSLROOTCERT: path.join(folder, 'db-server.pem') }), supervise: false, schedule: false });
+    trusted.on('error', () => undefined);
+    await expect(trusted.start()).rejects.toThrow();
+    await trusted.stop({ graceful: false }).catch(() => undefined);
+    // One handshake per connection pg-boss tried.
+    expect(handshakes.length).toBeGreaterThan(0);
   });
 });

@@ -9,6 +9,7 @@ import { requireAdminPage } from '@/lib/admin/session';
 import { applicantSearchSchema, maxSearchLength } from '@/lib/contract/applicant-search';
 import { formatBytes } from '@/lib/format-bytes';
 import { listUndeliveredMail } from '@/lib/mail/undelivered-mail';
+import { Pagination } from './_components/pagination';
 
 export const metadata: Metadata = { title: 'Applicants — Resume Drop', robots: { index: false } };
 
@@ -186,15 +187,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           </table>
         )}
       </div>
-      {pages > 1 && (
-        <nav className="pagination" aria-label="Pages">
-          {page > 1 ? <Link href={pageLink(page - 1)}>← Newer</Link> : <span />}
-          <span>
-            Page {page} of {pages}
-          </span>
-          {page < pages ? <Link href={pageLink(page + 1)}>Older →</Link> : <span />}
-        </nav>
-      )}
+      <Pagination page={page} pages={pages} pageLink={pageLink} />
     </main>
   );
 }

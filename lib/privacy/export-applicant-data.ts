@@ -1,15 +1,15 @@
 import 'server-only';
 import { eq } from 'drizzle-orm';
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
-import { attachments, blobs, blobVariants, users, type AuditEvent } from '@/db/schema';
+import { blobVariants, type AuditEvent } from '@/db/schema';
 import { getDb } from '@/lib/database';
 import type { AuditActor } from '@/lib/audit/actor';
 import { auditEventsOf } from '@/lib/audit/list-audit-events';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
-import { isResumeOf } from '@/lib/blobs/resume';
 import { sanitizeFilename } from '@/lib/blobs/filename';
 import { appError } from '@/lib/http/errors';
 import { getStorage } from '@/lib/storage';
+import { findApplicantWithResume } from '@/lib/users/applicant-with-resume';
 
 // The resume is read and zipped a range at a time: one chunk in memory, whatever the file's size.
 const chunkBytes = 1024 * 1024;
@@ -33,14 +33,9 @@ function describeAuditEvent(event: AuditEvent) {
 }
 
 async function readApplicant(userId: string) {
-  const db = await getDb();
-  const [row] = await db
-    .select({ user: users, blob: blobs })
-    .from(users)
-    .leftJoin(attachments, isResumeOf(users.id))
-    .leftJoin(blobs, eq(blobs.id, attachments.blobId))
-    .where(eq(users.id, userId));
+  const row = await findApplicantWithResume(userId);
   if (!row) throw appError('not_found');
+  const db = await getDb();
   const variants = row.blob
     ? await db.select().from(blobVariants).where(eq(blobVariants.blobId, row.blob.id))
     : [];

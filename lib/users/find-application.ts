@@ -1,11 +1,9 @@
 import 'server-only';
-import { eq } from 'drizzle-orm';
-import { getDb } from '@/lib/database';
-import { attachments, blobs, users } from '@/db/schema';
 import type { ApplicationResponse } from '@/lib/contract/application';
 import { appError } from '@/lib/http/errors';
-import { createResumeUrl, isResumeOf } from '@/lib/blobs/resume';
+import { createResumeUrl } from '@/lib/blobs/resume';
 import { getStorage } from '@/lib/storage';
+import { findApplicantWithResume } from './applicant-with-resume';
 import { verifyConfirmationToken } from './confirmation-link';
 
 /**
@@ -14,13 +12,7 @@ import { verifyConfirmationToken } from './confirmation-link';
  */
 export async function findApplication(token: string): Promise<ApplicationResponse> {
   const userId = await verifyConfirmationToken(token);
-  const db = await getDb();
-  const [row] = await db
-    .select({ user: users, blob: blobs })
-    .from(users)
-    .leftJoin(attachments, isResumeOf(users.id))
-    .leftJoin(blobs, eq(blobs.id, attachments.blobId))
-    .where(eq(users.id, userId));
+  const row = await findApplicantWithResume(userId);
   if (!row || (row.blob && row.blob.state !== 'attached')) throw appError('application_gone');
   const { user, blob } = row;
   return {

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { requireAdminPage } from '@/lib/admin/session';
 import { auditEventsPerPage, listAuditEvents } from '@/lib/audit/list-audit-events';
 import { auditActionLabels, auditQuery } from '@/lib/contract/audit';
+import { Pagination } from '../_components/pagination';
 
 export const metadata: Metadata = { title: 'Audit trail — Resume Drop', robots: { index: false } };
 
@@ -116,15 +117,7 @@ export default async function AuditPage({
           </table>
         )}
       </div>
-      {pages > 1 && (
-        <nav className="pagination" aria-label="Pages">
-          {query.page > 1 ? <Link href={pageLink(query.page - 1)}>← Newer</Link> : <span />}
-          <span>
-            Page {query.page} of {pages}
-          </span>
-          {query.page < pages ? <Link href={pageLink(query.page + 1)}>Older →</Link> : <span />}
-        </nav>
-      )}
+      <Pagination page={query.page} pages={pages} pageLink={pageLink} />
     </main>
   );
 }

@@ -33,3 +33,23 @@ export async function sendJob<Payload>(job: JobDefinition<Payload>, payload: Pay
   if (id) kickJobsAfterResponse();
   return id;
 }
+
+/**
+ * Queues several jobs of one kind in one statement (pg-boss `insert`), in `options.tx` like
+ * `sendJob`: one round trip where a loop of `sendJob` would take one each. `singletonKey` gives
+ * each its key; one already waiting with the same key is skipped.
+ */
+export async function sendJobs<Payload>(
+  job: JobDefinition<Payload>,
+  payloads: Payload[],
+  options: Pick<SendJobOptions, 'tx'> & { singletonKey?: (payload: Payload) => string } = {},
+): Promise<void> {
+  if (payloads.length === 0) return;
+  const boss = await getBoss();
+  const jobs = payloads.map((payload) => ({
+    data: job.payload.parse(payload) as object,
+    ...(options.singletonKey ? { singletonKey: options.singletonKey(payload) } : {}),
+  }));
+  await boss.insert(job.name, jobs, options.tx ? { db: fromDrizzle(options.tx as never, sql as never) } : {});
+  kickJobsAfterResponse();
+}

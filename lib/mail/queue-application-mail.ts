@@ -1,7 +1,7 @@
 import 'server-only';
 import { getEnv } from '@/lib/env';
 import { sendMailJob, mailKey, type MailPayload } from '@/lib/jobs/send-mail';
-import { sendJob, type SendJobOptions } from '@/lib/jobs/send-job';
+import { sendJobs, type SendJobOptions } from '@/lib/jobs/send-job';
 import { publicOrigin } from '@/lib/request-context';
 import { mailMode } from './mode';
 
@@ -20,6 +20,6 @@ export async function queueApplicationMail(
   const messages: MailPayload[] = [{ kind: 'applicant-confirmation', userId, origin }];
   if (env.RECRUITER_NOTICE === 'each' && env.RECRUITER_EMAILS.length > 0)
     messages.push({ kind: 'recruiter-notice', userId, origin });
-  for (const payload of messages)
-    await sendJob(sendMailJob, payload, { tx, singletonKey: mailKey(payload) });
+  // One statement for both: each round trip in this transaction is paid by every application.
+  await sendJobs(sendMailJob, messages, { tx, singletonKey: mailKey });
 }

@@ -57,10 +57,6 @@ const migrationsFolder = path.join(process.cwd(), 'db', 'migrations');
 export const POOL_IDLE_TIMEOUT_MS = 5_000;
 
 /**
- * The `pg` pool behind DATABASE_URL. `attach` is Vercel's `attachDatabasePool`, called only when
- * running on Vercel; tests pass their own to see that it is called.
- */
-/**
  * The TLS options of a `pg` connection to DATABASE_URL: with PGSSLROOTCERT, the server's certificate
  * and name are verified against it; without, pg reads PGSSLMODE itself (and `sslmode` in the URL).
  * Every pool the app opens (its own, the job queue's) takes these.
@@ -69,6 +65,10 @@ export function poolTls(env: Pick<DatabaseConfig, 'PGSSLROOTCERT'>): { ssl?: { c
   return env.PGSSLROOTCERT ? { ssl: { ca: readFileSync(env.PGSSLROOTCERT, 'utf8'), rejectUnauthorized: true } } : {};
 }
 
+/**
+ * The `pg` pool behind DATABASE_URL. `attach` is Vercel's `attachDatabasePool`, called only when
+ * running on Vercel; tests pass their own to see that it is called.
+ */
 export function createPool(env: Pick<DatabaseConfig, 'DATABASE_URL' | 'VERCEL' | 'PGSSLROOTCERT'>, attach: (pool: Pool) => void = attachDatabasePool): Pool {
   const ssl = poolTls(env);
   const pool = new Pool({ connectionString: env.DATABASE_URL, max: 10, connectionTimeoutMillis: 5000, idleTimeoutMillis: POOL_IDLE_TIMEOUT_MS, ...ssl });

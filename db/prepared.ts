@@ -13,12 +13,9 @@ export interface PreparedStatement<Row> {
 }
 
 /**
- * A raw statement of the hot path, built once (its SQL text from Drizzle's template, with
- * `sql.placeholder()` for the values) and prepared under `name`: node-postgres parses and plans a
- * named statement once per connection, and Drizzle's query building does not run per request. The
- * same thing `db.execute(sql)` does each time, done once per database handle (tests and scripts
- * open several). Rows come back as the drivers give raw statements: columns by their SQL names,
- * timestamps as text, bigint as text on Postgres.
+ * A raw statement of the hot path, built once from Drizzle's template and prepared under `name`
+ * per database handle, so that neither Drizzle's query building nor Postgres's planning runs per
+ * request. Rows come back raw: columns by their SQL names, timestamps and bigints as text.
  */
 export function preparedStatement<Row>(name: string, build: () => SQL): (db: Database) => PreparedStatement<Row> {
   const statements = new WeakMap<Database, PreparedStatement<Row>>();

@@ -10,12 +10,10 @@ export interface SignInAttempt {
 }
 
 /**
- * Counts a sign-in attempt against its client address and against a ceiling for all addresses
- * together, before the password is looked at: past either limit the attempt is refused (429)
- * whatever the password, until the window ends. Counting first, in one statement, means
- * concurrent guesses cannot slip past the limit; a refused attempt and a successful one are taken
- * back, so the counters hold evaluated failures only and an address that keeps knocking while
- * locked cannot push everyone else over the global ceiling.
+ * Counts a sign-in attempt per address and for all addresses before the password is looked at,
+ * so that concurrent guesses cannot slip past the limit (429 past either). Refused and successful
+ * attempts are taken back: the counters hold failures only, and an address knocking while locked
+ * cannot push everyone over the global ceiling.
  */
 export async function beginSignInAttempt(request: Request): Promise<SignInAttempt> {
   const env = getEnv();

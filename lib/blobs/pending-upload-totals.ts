@@ -8,11 +8,9 @@ import { preparedStatement } from '@/db/prepared';
 export const allClients = '*';
 
 /**
- * `released as (...)`: takes the bytes of the blobs that `claimed` (a CTE returning `id`, each a
- * blob this statement moved out of `pending`) off the running totals. It reads those blobs as the
- * statement found them (their client address before the attach clears it); a blob's size, address
- * and time never change while it is pending. Every way out of `pending` goes through it: the attach
- * (lib/users/create-applicant.ts), the purge, and DELETE /api/direct-uploads/<token>.
+ * `released as (...)`: takes the bytes of the blobs that `claimed` (a CTE returning the `id` of each
+ * blob the statement moved out of `pending`) off the running totals. Every way out of `pending` (the
+ * attach, the purge, DELETE /api/direct-uploads/<token>) goes through it, so the totals cannot drift.
  */
 export function releasePendingBytesCte(claimed: SQL): SQL {
   return sql`released as (

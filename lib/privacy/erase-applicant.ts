@@ -13,12 +13,10 @@ import { dropQueuedJobs } from './drop-queued-jobs';
 export type ErasureAction = Extract<AuditAction, 'deleted' | 'withdrawn' | 'retention_deleted'>;
 
 /**
- * Erases an applicant: their row, the resume's attachment, blob (with its extracted text and search
- * entry), variant rows, the stored object and its variants, and their waiting jobs; then records
- * `action` in the audit trail, in the transaction that deletes the rows. Objects go before rows:
- * the blob is first claimed (`erasing`, so an analysis still running records nothing and removes
- * its own preview), then its objects are deleted, then the rows. If storage fails, it throws with
- * the rows kept (claimed) for a later try. False when there was no such applicant (any more).
+ * Erases an applicant with their resume, its objects, analysis and waiting jobs, and records
+ * `action` in the audit trail. Objects go before rows, so that a storage failure leaves the rows
+ * (claimed as `erasing`) for a later try rather than objects nothing points at. False when there
+ * was no such applicant.
  */
 export async function eraseApplicant(
   userId: string,

@@ -49,11 +49,9 @@ const lookUp = preparedStatement<LookupRow>('applicant_lookup', () => sql`
   left join ${blobs} as b on b.id = ${sql.placeholder('blobId')}::uuid`);
 
 /**
- * Claims the pending blob, writes the user only if the claim succeeded, and the attachment with
- * both: one statement (one round trip instead of five), run in the transaction that also queues the
- * resume's analysis. A failure anywhere (email taken, blob attached meanwhile) writes nothing. The blob's client address only
- * served the pending-upload ceilings: it is not kept with the application, and its bytes leave the
- * running totals (`released`).
+ * Claims the pending blob, then writes the user and the attachment only if the claim succeeded, in
+ * one statement, so that a failure anywhere writes nothing. The blob's client address only served
+ * the pending-upload ceilings, so it is cleared and its bytes leave the running totals.
  */
 const createWithResume = preparedStatement<CreatedUserRow>(
   'users_create_with_resume',

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { formatBytes } from '../../lib/format-bytes';
 import { makePdf } from '../fixtures/pdf';
-import { fillApplicant, isStoragePut, isStorageUrl, recordProgress, recordRequests, seenProgress, throttleUploads, uniqueEmail } from './helpers';
+import { applyByApi, fillApplicant, isStoragePut, isStorageUrl, recordProgress, recordRequests, seenProgress, throttleUploads, uniqueEmail } from './helpers';
 
 test('the upload starts when the file is chosen; Submit is then one request, and the same bytes come back @storage', async ({ page }) => {
   const pdf = makePdf('Ada Lovelace — Resume', 9 * 1024 * 1024);
@@ -250,7 +250,7 @@ test('a file that is not a PDF is refused before any request', async ({ page }) 
 
 test('a server-side rejection is shown next to its field, and fixing it does not upload again @storage', async ({ page }) => {
   const email = uniqueEmail('taken');
-  const existing = await page.request.post('/api/users', { data: { email, first_name: 'First', last_name: 'Comer' } });
+  const existing = await applyByApi(page.request, { email, first_name: 'First', last_name: 'Comer' }, makePdf('First comer'));
   expect(existing.status()).toBe(200);
 
   const presigns: string[] = [];

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
-import { uniqueEmail } from './helpers';
+import { makePdf } from '../fixtures/pdf';
+import { applyByApi, uniqueEmail } from './helpers';
 
 // Another site, on this machine so that the browser lets it reach the app at 127.0.0.1: a page on
 // `localhost` is another site than `127.0.0.1`.
@@ -37,6 +38,6 @@ test('another site cannot post an application through its visitor’s browser', 
   expect((await answered).status()).toBe(403);
 
   // Nothing was created: the real applicant can still apply with that address.
-  const direct = await page.request.post('/api/users', { data: { email, first_name: 'Real', last_name: 'Applicant' } });
+  const direct = await applyByApi(page.request, { email, first_name: 'Real', last_name: 'Applicant' }, makePdf('Real applicant'));
   expect(direct.status()).toBe(200);
 });

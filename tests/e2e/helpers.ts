@@ -1,4 +1,5 @@
-import type { CDPSession, Page, Request } from '@playwright/test';
+import { createHash } from 'node:crypto';
+import type { APIRequestContext, APIResponse, CDPSession, Page, Request } from '@playwright/test';
 
 export function uniqueEmail(label: string): string {
   return `${label}.${Date.now()}.${Math.random().toString(36).slice(2, 8)}@example.com`;
@@ -78,4 +79,20 @@ export function recordRequests(page: Page): string[] {
     if (url.pathname.startsWith('/api/') || isStoragePut(request)) requests.push(`${request.method()} ${isStoragePut(request) ? 'storage' : url.pathname}`);
   });
   return requests;
+}
+
+/**
+ * Applies through the JSON API as the tutorial's client does (presign, PUT to the returned URL,
+ * POST /api/users with the signed id): the resume is required. Returns the response to the POST.
+ */
+export async function applyByApi(request: APIRequestContext, person: { first_name: string; last_name: string; email: string }, pdf: Buffer): Promise<APIResponse> {
+  const checksum = createHash('md5').update(pdf).digest('base64');
+  const presign = await request.post('/api/direct-uploads', {
+    data: { file: { filename: 'resume.pdf', byte_size: pdf.length, checksum, content_type: 'application/pdf', metadata: {} } },
+  });
+  if (presign.status() !== 200) throw new Error(`presign answered ${presign.status()}: ${await presign.text()}`);
+  const { direct_upload: upload, blob_signed_id: pdfId } = (await presign.json()) as { direct_upload: { url: string; headers: Record<string, string> }; blob_signed_id: string };
+  const put = await request.put(upload.url, { headers: upload.headers, data: pdf });
+  if (put.status() !== 200) throw new Error(`the upload answered ${put.status()}`);
+  return request.post('/api/users', { data: { ...person, pdf: pdfId } });
 }

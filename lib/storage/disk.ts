@@ -275,7 +275,7 @@ export class DiskStorageService implements StorageService {
    * in (a key's path is derived from it, never the reverse: names that are not keys are skipped).
    */
   private async keysStartingWith(prefix: string): Promise<string[]> {
-    const blobKeys = (await nestedKeys(this.root, prefix)).filter((name) => !name.endsWith('.md5'));
+    const blobKeys = await nestedKeys(this.root, prefix);
     const variantRoot = `${variantsFolder}/`;
     if (!variantRoot.startsWith(prefix) && !prefix.startsWith(variantRoot)) return blobKeys;
     const rest = prefix.slice(variantRoot.length);
@@ -292,8 +292,8 @@ export class DiskStorageService implements StorageService {
 }
 
 /**
- * The names under `base`/xx/yy/ (the two-level nesting of blob keys) that are blob keys, or a blob
- * key and `.md5`, starting with `keyPrefix`; only the folders that can hold such names are read.
+ * The blob keys under `base`/xx/yy/ (the two-level nesting of blob keys) that start with
+ * `keyPrefix`; only the folders that can hold such keys are read.
  */
 async function nestedKeys(base: string, keyPrefix: string): Promise<string[]> {
   const segment = /^[a-z0-9]{2}$/;
@@ -303,8 +303,7 @@ async function nestedKeys(base: string, keyPrefix: string): Promise<string[]> {
     for (const second of await listFolder(path.join(base, first))) {
       if (!segment.test(second) || !second.startsWith(keyPrefix.slice(2, 4))) continue;
       for (const name of await listFolder(path.join(base, first, second))) {
-        const key = name.endsWith('.md5') ? name.slice(0, -'.md5'.length) : name;
-        if (isValidBlobKey(key) && key.startsWith(`${first}${second}`) && name.startsWith(keyPrefix)) found.push(name);
+        if (isValidBlobKey(name) && name.startsWith(`${first}${second}`) && name.startsWith(keyPrefix)) found.push(name);
       }
     }
   }

@@ -9,6 +9,10 @@ const browserOnly = {
   group: ['@/lib/browser', '@/lib/browser/*', '**/lib/browser/**', '../browser/**'],
   message: 'lib/browser/ is browser-only code; the server must not import it.',
 };
+const httpLayer = {
+  group: ['@/lib/http', '@/lib/http/*', '**/lib/http/**', '../http/*'],
+  message: 'lib/storage/ imports nothing from lib/http/: raise a storage error (lib/storage/errors.ts) and map it where the request is handled.',
+};
 // Everything in lib/ is server code except lib/browser/, the API contract (lib/contract/: schemas,
 // response types, error codes) and the few pure helpers listed here.
 const serverOnly = {
@@ -58,6 +62,12 @@ const config = [
     files: ['lib/**/*.{ts,tsx}', 'db/**/*.ts', 'scripts/**/*.ts', 'proxy.ts', 'instrumentation.ts'],
     ignores: ['lib/browser/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [browserOnly] }] },
+  },
+  {
+    // The storage services know nothing of HTTP: their errors are their own, mapped to the error
+    // table by the disk controller (app/api/storage/disk/[token]/disk-controller.ts) and route().
+    files: ['lib/storage/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [browserOnly, httpLayer] }] },
   },
   {
     files: ['app/api/**/*.ts'],

@@ -1,11 +1,9 @@
 import 'server-only';
-import { access, constants, mkdir } from 'node:fs/promises';
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { sql } from 'drizzle-orm';
 import { getDb } from '@/lib/database';
 import { getEnv } from '@/lib/env';
 import { assertOperatorSecret } from '@/lib/http/operator-auth';
-import { getS3Connection } from '@/lib/storage';
+import { getStorage } from '@/lib/storage';
 import { checkStorage, type CheckResult } from '@/lib/storage/doctor';
 import { getJobsStatus, type QueueStatus } from '@/lib/jobs/status';
 import { mailMode, type MailMode } from '@/lib/mail/mode';
@@ -40,12 +38,7 @@ export async function checkHealth(authorization: string | null) {
   if (detailed) assertOperatorSecret(authorization, [env.CRON_SECRET], 'CRON_SECRET');
   const [database, storage] = await Promise.all([
     probe(async () => (await getDb()).execute(sql`select 1`)),
-    probe(async () => {
-      const s3 = getS3Connection();
-      if (s3) return s3.client.send(new HeadBucketCommand({ Bucket: s3.bucket }));
-      await mkdir(env.STORAGE_ROOT, { recursive: true });
-      return access(env.STORAGE_ROOT, constants.W_OK);
-    }),
+    probe(() => getStorage().ping()),
   ]);
   for (const [name, result] of Object.entries({ database, storage })) {
     if (result.error) console.error(`health: ${name} unavailable: ${result.error}`);

@@ -1,8 +1,8 @@
 // npm run storage:cors [-- --print]: apply (or show) the bucket CORS rules direct uploads need.
 import './cli-env';
 import { getEnv } from '@/lib/env';
-import { getS3Connection } from '@/lib/storage';
-import { applyCorsRules, buildCorsRules, corsRulesToXml, readCorsRules } from '@/lib/storage/cors';
+import { getStorage } from '@/lib/storage';
+import { buildCorsRules, corsRulesToXml } from '@/lib/storage/cors';
 
 async function main() {
   const env = getEnv();
@@ -14,11 +14,12 @@ async function main() {
     console.log(corsRulesToXml(rules));
     return;
   }
-  const s3 = getS3Connection();
-  if (!s3) throw new Error('STORAGE_SERVICE is disk: the disk service needs no CORS. Set S3_BUCKET to configure a bucket.');
-  await applyCorsRules(s3.client, s3.bucket, rules);
-  const applied = await readCorsRules(s3.client, s3.bucket);
-  console.log(`CORS rules applied to bucket ${s3.bucket}:`);
+  // Only a bucket on another origin has CORS rules: the disk service's URLs are the app's own.
+  const { bucket } = getStorage();
+  if (!bucket) throw new Error('STORAGE_SERVICE is disk: the disk service needs no CORS. Set S3_BUCKET to configure a bucket.');
+  await bucket.applyCorsRules(rules);
+  const applied = await bucket.readCorsRules();
+  console.log(`CORS rules applied to bucket ${bucket.name}:`);
   console.log(JSON.stringify(applied, null, 2));
 }
 

@@ -7,7 +7,6 @@ import { getEnv } from '@/lib/env';
 import { formatBytes } from '@/lib/format-bytes';
 import { appError } from '@/lib/http/errors';
 import { getStorage } from '@/lib/storage';
-import { DiskStorageService } from '@/lib/storage/disk';
 import { allClients } from './pending-upload-totals';
 import { purgeAbandonedUploads } from './purge-unattached';
 
@@ -95,8 +94,9 @@ async function retryAfter(scope: string): Promise<Record<string, string>> {
 async function totalCeiling(): Promise<number> {
   const configured = getEnv().PENDING_UPLOAD_BYTES_TOTAL;
   if (configured !== undefined) return configured;
+  // Only a store whose free space is known and finite (the disk service's folder) says it.
   const storage = getStorage();
-  if (!(storage instanceof DiskStorageService)) return 0;
+  if (!storage.freeBytes) return 0;
   // 0 means "no ceiling": a full disk must refuse instead.
   return Math.max(1, Math.floor((await storage.freeBytes()) * diskShare));
 }

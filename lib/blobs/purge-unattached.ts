@@ -5,7 +5,6 @@ import { blobs, pendingUploadBytes } from '@/db/schema';
 import { getEnv } from '@/lib/env';
 import { summarizeError } from '@/lib/http/error-log';
 import { getStorage } from '@/lib/storage';
-import { DiskStorageService } from '@/lib/storage/disk';
 import type { StorageService } from '@/lib/storage/service';
 import { claimPendingBlobs } from './pending-upload-totals';
 
@@ -89,8 +88,8 @@ export async function purgeUnattachedBlobs(olderThanHours = getEnv().UNATTACHED_
     if (batch.examined < batchSize || batch.purged + batch.seen === 0) break;
   }
   await db.delete(pendingUploadBytes).where(lte(pendingUploadBytes.until, sql`now()`));
-  if (storage instanceof DiskStorageService) {
-    result.temporaryFiles = await storage.purgeTemporaryFiles(new Date(Date.now() - abandonedUploadGraceSeconds * 1000));
+  if (storage.purgeInterruptedUploads) {
+    result.temporaryFiles = await storage.purgeInterruptedUploads(new Date(Date.now() - abandonedUploadGraceSeconds * 1000));
   }
   return result;
 }

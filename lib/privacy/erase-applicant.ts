@@ -6,7 +6,7 @@ import type { AuditActor } from '@/lib/audit/actor';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { isResumeOf } from '@/lib/blobs/resume';
 import { getStorage } from '@/lib/storage';
-import { variantKeysOf } from '@/lib/storage/keys';
+import { variantsPrefixOf } from '@/lib/storage/keys';
 import { applicantMailKey, applicantMailKinds } from '@/lib/jobs/send-mail';
 import { dropQueuedJobs } from './drop-queued-jobs';
 
@@ -51,12 +51,9 @@ export async function eraseApplicant(
       .select({ key: blobVariants.key })
       .from(blobVariants)
       .where(eq(blobVariants.blobId, resume.id));
-    const keys = new Set([
-      resume.key,
-      ...variantKeysOf(resume.key),
-      ...recorded.map((variant) => variant.key),
-    ]);
-    for (const key of keys) await storage.delete(key);
+    for (const key of new Set([resume.key, ...recorded.map((variant) => variant.key)])) await storage.delete(key);
+    // Every variant of the blob, recorded or not (one an analysis stored before it was stopped).
+    await storage.deletePrefixed(variantsPrefixOf(resume.key));
   }
 
   return db.transaction(async (tx) => {

@@ -1,16 +1,16 @@
 import 'server-only';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { link, mkdir, open, readdir, readFile, rename, stat, statfs, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { access, constants, link, mkdir, open, readdir, readFile, rename, rmdir, stat, statfs, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { z } from 'zod';
-import { appError, AppError } from '@/lib/http/errors';
 import { publicOrigin } from '@/lib/request-context';
 import { signToken, TokenError, verifyToken } from '@/lib/signed-token';
-import { isValidBlobKey, parseVariantKey } from '@/lib/storage/keys';
+import { IntegrityError, InvalidStorageUrlError, ObjectExistsError, UploadInProgressError, UploadInterruptedError } from './errors';
+import { isValidBlobKey, parseVariantKey } from './keys';
 import type { DirectUpload, DirectUploadRequest, DownloadOptions, StorageService, StoredObject } from './service';
 
 // What a disk URL's token carries, checked when it comes back: a token we signed with other
@@ -32,15 +32,17 @@ const downloadClaimsSchema = z.object({
 export type DiskUploadClaims = z.infer<typeof uploadClaimsSchema>;
 export type DiskDownloadClaims = z.infer<typeof downloadClaimsSchema>;
 
-export interface DiskDownload {
+export interface DiskObjectReader {
   stream: ReadableStream<Uint8Array>;
   byteSize: number;
-  claims: DiskDownloadClaims;
 }
 
+const variantsFolder = 'variants';
+
 /**
- * Local-disk storage, like Active Storage's DiskService + DiskController: uploads and downloads go
- * through our own routes, authorised by short-lived signed tokens.
+ * Local-disk storage, like Active Storage's DiskService: uploads and downloads go through this
+ * app's own route (its controller, app/api/storage/disk/[token]/disk-controller.ts), authorised by
+ * the short-lived signed tokens this service puts in its URLs and verifies.
  */
 export class DiskStorageService implements StorageService {
   readonly name = 'disk' as const;
@@ -54,7 +56,7 @@ export class DiskStorageService implements StorageService {
   pathFor(key: string): string {
     const nest = (blobKey: string) => [blobKey.slice(0, 2), blobKey.slice(2, 4), blobKey];
     const variant = parseVariantKey(key);
-    const parts = variant ? ['variants', ...nest(variant.blobKey), variant.name] : isValidBlobKey(key) ? nest(key) : null;
+    const parts = variant ? [variantsFolder, ...nest(variant.blobKey), variant.name] : isValidBlobKey(key) ? nest(key) : null;
     if (!parts) throw new Error(`Refusing unsafe storage key ${JSON.stringify(key)}`);
     const resolved = path.resolve(this.root, ...parts);
     if (!resolved.startsWith(this.root + path.sep)) throw new Error('Storage key escapes the storage root');
@@ -62,26 +64,21 @@ export class DiskStorageService implements StorageService {
   }
 
   async createDirectUpload(request: DirectUploadRequest): Promise<DirectUpload> {
-    const { token, headers } = await this.signUpload(request);
-    return { url: `${publicOrigin()}/api/storage/disk/${token}`, headers };
-  }
-
-  /** The upload's token and headers, without a URL: for a caller that hands them to `receiveUpload`. */
-  async signUpload(request: DirectUploadRequest): Promise<{ token: string; headers: Record<string, string> }> {
     const claims: DiskUploadClaims = {
       key: request.key,
       contentType: request.contentType,
       byteSize: request.byteSize,
       checksum: request.checksum,
     };
+    const token = await signToken('disk_upload', { ...claims }, request.expiresIn);
     return {
-      token: await signToken('disk_upload', { ...claims }, request.expiresIn),
+      url: `${publicOrigin()}/api/storage/disk/${token}`,
       headers: { 'Content-Type': request.contentType, 'Content-MD5': request.checksum, 'If-None-Match': '*' },
     };
   }
 
   /**
-   * Size and MD5 of a stored file. The MD5 is the one `receiveUpload` computed from the bytes as
+   * Size and MD5 of a stored file. The MD5 is the one `writeDirectUpload` computed from the bytes as
    * they arrived (kept beside the file), so attaching does not read the file again; a file without
    * that record, or whose size differs from it, is hashed as before.
    */
@@ -97,6 +94,16 @@ export class DiskStorageService implements StorageService {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return stat(this.pathFor(key)).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return false;
+        throw error;
+      },
+    );
   }
 
   async readRange(key: string, start: number, end: number): Promise<Uint8Array> {
@@ -137,6 +144,21 @@ export class DiskStorageService implements StorageService {
     }
   }
 
+  async deletePrefixed(prefix: string): Promise<void> {
+    if (prefix === '') throw new Error('Refusing to delete every object: deletePrefixed needs a prefix');
+    for (const key of await this.keysStartingWith(prefix)) {
+      await this.delete(key);
+      const variant = parseVariantKey(key);
+      // A blob's variant folder goes with its last variant; one still holding others stays.
+      if (variant) await rmdir(path.dirname(this.pathFor(key))).catch(() => undefined);
+    }
+  }
+
+  async ping(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+    await access(this.root, constants.W_OK);
+  }
+
   async getDownloadUrl(key: string, options: DownloadOptions): Promise<string> {
     const claims: DiskDownloadClaims = {
       key,
@@ -148,28 +170,19 @@ export class DiskStorageService implements StorageService {
     return `${publicOrigin()}/api/storage/disk/${token}`;
   }
 
+  /** The claims of an upload URL this service made, or InvalidStorageUrlError. */
+  async verifyUploadUrl(token: string): Promise<DiskUploadClaims> {
+    return verifyClaims('disk_upload', uploadClaimsSchema, token);
+  }
+
   /**
-   * Receives a direct upload. The body is streamed to a temporary file while it is hashed, and
-   * moved into place only if its length and MD5 are the signed ones: nothing partial is ever left.
+   * Stores the body of a direct upload at the signed key. It is streamed to a temporary file while
+   * it is hashed, and moved into place only if its length and MD5 are the signed ones: nothing
+   * partial is ever left. An existing object is never replaced (ObjectExistsError).
    */
-  async receiveUpload(token: string, headers: Headers, body: ReadableStream<Uint8Array> | null): Promise<void> {
-    const claims = await verifyClaims('disk_upload', uploadClaimsSchema, token);
-    const contentType = headers.get('content-type');
-    if (contentType !== claims.contentType) {
-      throw appError('content_type_mismatch', { message: `This upload URL only accepts Content-Type ${claims.contentType}.` });
-    }
-    const contentMd5 = headers.get('content-md5');
-    if (contentMd5 !== null && contentMd5 !== claims.checksum) {
-      throw appError('checksum_mismatch', { message: 'The Content-MD5 header does not match the checksum this upload was signed for.' });
-    }
-    const contentLength = headers.get('content-length');
-    if (contentLength !== null && Number(contentLength) !== claims.byteSize) {
-      throw appError('length_mismatch', { message: `This upload URL only accepts exactly ${claims.byteSize} bytes.` });
-    }
+  async writeDirectUpload(claims: DiskUploadClaims, body: ReadableStream<Uint8Array> | null): Promise<void> {
     const destination = this.pathFor(claims.key);
-    if (await exists(destination)) {
-      throw appError('already_uploaded');
-    }
+    if (await fileExists(destination)) throw new ObjectExistsError(`An object is already stored at ${claims.key}`);
 
     const temporaryFolder = path.join(this.root, 'tmp');
     await mkdir(temporaryFolder, { recursive: true });
@@ -179,23 +192,17 @@ export class DiskStorageService implements StorageService {
     const temporary = path.join(temporaryFolder, `${claims.key}.part`);
     const temporaryRecord = path.join(temporaryFolder, `${claims.key}.md5.part`);
     const file = await open(temporary, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'EEXIST') throw appError('upload_in_progress');
+      if (error.code === 'EEXIST') throw new UploadInProgressError(`An upload to ${claims.key} is being written`);
       throw error;
     });
     try {
       const { byteSize, checksum } = await writeHashed(body, file, claims.byteSize);
-      if (byteSize !== claims.byteSize) {
-        throw appError('length_mismatch', { message: `Received ${byteSize} bytes; this upload was signed for ${claims.byteSize}.` });
-      }
-      if (checksum !== claims.checksum) {
-        throw appError('checksum_mismatch');
-      }
+      if (byteSize !== claims.byteSize) throw new IntegrityError('too_short', claims.byteSize, byteSize);
+      if (checksum !== claims.checksum) throw new IntegrityError('checksum', claims.byteSize, byteSize);
       await mkdir(path.dirname(destination), { recursive: true });
       // link() refuses an existing destination atomically, which is what If-None-Match: * means.
       await link(temporary, destination).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'EEXIST') {
-          throw appError('already_uploaded');
-        }
+        if (error.code === 'EEXIST') throw new ObjectExistsError(`An object is already stored at ${claims.key}`);
         throw error;
       });
       // The verified MD5 beside the file, put in place by rename (atomic): `stat` reads it instead
@@ -221,7 +228,7 @@ export class DiskStorageService implements StorageService {
    * Removes temporary files not written to since `olderThan`: an upload whose process died (crash,
    * restart, kill) never reaches the `finally` that removes its file. Returns how many went.
    */
-  async purgeTemporaryFiles(olderThan: Date): Promise<number> {
+  async purgeInterruptedUploads(olderThan: Date): Promise<number> {
     const folder = path.join(this.root, 'tmp');
     const names = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return [];
@@ -242,19 +249,72 @@ export class DiskStorageService implements StorageService {
     return removed;
   }
 
-  /** `signal`: the request's, so that a client who goes away mid-download frees the file at once. */
-  async openDownload(token: string, signal?: AbortSignal): Promise<DiskDownload> {
-    const claims = await verifyClaims('disk_download', downloadClaimsSchema, token);
-    const handle = await open(this.pathFor(claims.key), 'r').catch(() => null);
-    if (!handle) throw appError('not_found', { message: 'This file does not exist any more.' });
+  /** The claims of a download URL this service made, or InvalidStorageUrlError. */
+  async verifyDownloadUrl(token: string): Promise<DiskDownloadClaims> {
+    return verifyClaims('disk_download', downloadClaimsSchema, token);
+  }
+
+  /**
+   * The object's bytes as a stream, or null when there is none. `signal`: the request's, so that a
+   * client who goes away mid-download frees the file at once.
+   */
+  async openRead(key: string, signal?: AbortSignal): Promise<DiskObjectReader | null> {
+    const handle = await open(this.pathFor(key), 'r').catch(() => null);
+    if (!handle) return null;
     try {
       const { size } = await handle.stat();
-      return { stream: streamFile(handle, signal), byteSize: size, claims };
+      return { stream: streamFile(handle, signal), byteSize: size };
     } catch (error) {
       await handle.close();
       throw error;
     }
   }
+
+  /**
+   * The keys stored that start with `prefix`, found by walking only the folders such keys can be
+   * in (a key's path is derived from it, never the reverse: names that are not keys are skipped).
+   */
+  private async keysStartingWith(prefix: string): Promise<string[]> {
+    const blobKeys = await nestedKeys(this.root, prefix);
+    const variantRoot = `${variantsFolder}/`;
+    if (!variantRoot.startsWith(prefix) && !prefix.startsWith(variantRoot)) return blobKeys;
+    const rest = prefix.slice(variantRoot.length);
+    const blobKeyPrefix = rest.split('/')[0] ?? '';
+    const variantKeys: string[] = [];
+    for (const blobKey of await nestedKeys(path.join(this.root, variantsFolder), blobKeyPrefix)) {
+      for (const name of await listFolder(path.join(this.root, variantsFolder, blobKey.slice(0, 2), blobKey.slice(2, 4), blobKey))) {
+        const key = `${variantRoot}${blobKey}/${name}`;
+        if (key.startsWith(prefix) && parseVariantKey(key)) variantKeys.push(key);
+      }
+    }
+    return [...blobKeys, ...variantKeys];
+  }
+}
+
+/**
+ * The blob keys under `base`/xx/yy/ (the two-level nesting of blob keys) that start with
+ * `keyPrefix`; only the folders that can hold such keys are read.
+ */
+async function nestedKeys(base: string, keyPrefix: string): Promise<string[]> {
+  const segment = /^[a-z0-9]{2}$/;
+  const found: string[] = [];
+  for (const first of await listFolder(base)) {
+    if (!segment.test(first) || !first.startsWith(keyPrefix.slice(0, 2))) continue;
+    for (const second of await listFolder(path.join(base, first))) {
+      if (!segment.test(second) || !second.startsWith(keyPrefix.slice(2, 4))) continue;
+      for (const name of await listFolder(path.join(base, first, second))) {
+        if (isValidBlobKey(name) && name.startsWith(`${first}${second}`) && name.startsWith(keyPrefix)) found.push(name);
+      }
+    }
+  }
+  return found;
+}
+
+async function listFolder(folder: string): Promise<string[]> {
+  return readdir(folder).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return [];
+    throw error;
+  });
 }
 
 /**
@@ -294,10 +354,7 @@ async function verifyClaims<T>(purpose: 'disk_upload' | 'disk_download', schema:
     if (!claims.success) throw new TokenError('invalid');
     return claims.data;
   } catch (error) {
-    if (error instanceof TokenError && error.reason === 'expired') {
-      throw appError('url_expired');
-    }
-    throw appError('invalid_signature');
+    throw new InvalidStorageUrlError(error instanceof TokenError && error.reason === 'expired' ? 'expired' : 'invalid');
   }
 }
 
@@ -316,7 +373,7 @@ async function readChecksumRecord(file: string): Promise<{ checksum: string; byt
   return match ? { checksum: match[1]!, byteSize: Number(match[2]) } : null;
 }
 
-async function exists(file: string): Promise<boolean> {
+async function fileExists(file: string): Promise<boolean> {
   return stat(file).then(
     () => true,
     () => false,
@@ -334,7 +391,7 @@ async function writeHashed(
     transform(chunk: Buffer, _encoding, callback) {
       byteSize += chunk.length;
       if (byteSize > limit) {
-        callback(appError('length_mismatch', { message: `The body is longer than the ${limit} bytes this upload was signed for.` }));
+        callback(new IntegrityError('too_long', limit, byteSize));
         return;
       }
       hash.update(chunk);
@@ -345,8 +402,8 @@ async function writeHashed(
   try {
     await pipeline(source, meter, file.createWriteStream());
   } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw appError('upload_interrupted');
+    if (error instanceof IntegrityError) throw error;
+    throw new UploadInterruptedError('The upload body ended before all its bytes arrived', { cause: error });
   }
   return { byteSize, checksum: hash.digest('base64') };
 }

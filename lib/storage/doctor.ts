@@ -1,13 +1,12 @@
 import 'server-only';
 import { randomBytes, createHash } from 'node:crypto';
-import { HeadBucketCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 import type { Env } from '@/lib/env';
-import { getS3Connection, getStorage } from '@/lib/storage';
+import { getStorage } from '@/lib/storage';
 import { bucketUrl, signedUploadHeaders, type BucketLocation } from './bucket-url';
-import { directUploadCorsHeaders, readCorsRules } from './cors';
-import { DiskStorageService } from './disk';
+import { directUploadCorsHeaders } from './cors';
+import { StorageRefusedError, StorageUnavailableError } from './errors';
 import { generateBlobKey } from './keys';
-import type { DirectUpload, DirectUploadRequest, StorageService } from './service';
+import type { CrossOriginBucket, DirectUpload, StorageService } from './service';
 
 export interface CheckResult {
   name: string;
@@ -22,48 +21,45 @@ const maxSkewSeconds = 300;
 /** Everything a direct upload needs from the configured storage, each with the likely fix. */
 export async function checkStorage(env: Env): Promise<CheckResult[]> {
   const storage = getStorage();
-  const s3 = getS3Connection();
-  if (!s3) return [await checkRoundTrip(storage)];
+  // The disk service's URLs are this app's own: no bucket, clock or CORS rules to check.
+  const { bucket } = storage;
+  if (!bucket) return [await checkRoundTrip(storage)];
 
   const results: CheckResult[] = [];
-  const bucket = await checkBucket(s3.client, s3.bucket);
-  results.push(bucket);
-  if (bucket.status === 'fail') return results;
-  const location: BucketLocation = { bucket: s3.bucket, region: env.AWS_REGION, endpoint: env.S3_ENDPOINT, forcePathStyle: env.S3_FORCE_PATH_STYLE };
+  const reachable = await checkBucket(storage, bucket.name);
+  results.push(reachable);
+  if (reachable.status === 'fail') return results;
+  const location: BucketLocation = { bucket: bucket.name, region: env.AWS_REGION, endpoint: env.S3_ENDPOINT, forcePathStyle: env.S3_FORCE_PATH_STYLE };
   results.push(await checkClock(location));
   results.push(await checkPresignedPut(storage));
-  results.push(await checkCors(s3.client, location, env.ALLOWED_ORIGINS));
+  results.push(await checkCors(bucket, location, env.ALLOWED_ORIGINS));
   results.push(await checkRoundTrip(storage, env.ALLOWED_ORIGINS[0]));
   return results;
 }
 
-async function checkBucket(client: S3Client, bucket: string): Promise<CheckResult> {
+async function checkBucket(storage: StorageService, bucket: string): Promise<CheckResult> {
   const name = 'bucket';
   try {
-    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+    await storage.ping();
     return { name, status: 'pass', message: `Bucket ${bucket} is reachable with these credentials.` };
   } catch (error) {
-    const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
-    if (status === 404) {
-      return {
-        name,
-        status: 'fail',
-        message: `Bucket ${bucket} does not exist at this endpoint.`,
-        fix: 'Create the bucket, or correct S3_BUCKET, AWS_REGION and S3_ENDPOINT.',
-      };
+    if (error instanceof StorageRefusedError && error.reason === 'missing') {
+      return { name, status: 'fail', message: error.message, fix: 'Create the bucket, or correct S3_BUCKET, AWS_REGION and S3_ENDPOINT.' };
     }
-    if (status === 403 || status === 401) {
+    if (error instanceof StorageRefusedError) {
       return {
         name,
         status: 'fail',
-        message: `The storage refused these credentials for bucket ${bucket} (HTTP ${status}).`,
+        message: error.message,
         fix: 'Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and that the key may access this bucket (s3:ListBucket for this check).',
       };
     }
+    // The SDK's own words (host, code), not our wrapper's.
+    const cause = error instanceof StorageUnavailableError && error.cause instanceof Error ? error.cause : error;
     return {
       name,
       status: 'fail',
-      message: `Cannot reach the storage: ${(error as Error).message}`,
+      message: `Cannot reach the storage: ${(cause as Error).message}`,
       fix: 'Check S3_ENDPOINT (or AWS_REGION for AWS) and that this machine can reach it.',
     };
   }
@@ -114,8 +110,7 @@ async function checkPresignedPut(storage: StorageService): Promise<CheckResult> 
   return { name, status: 'pass', message: 'Presigned PUTs sign Content-Type, Content-MD5, Content-Length and If-None-Match, with no SDK checksum.' };
 }
 
-async function checkCors(client: S3Client, location: BucketLocation, origins: string[]): Promise<CheckResult> {
-  const { bucket } = location;
+async function checkCors(bucket: CrossOriginBucket, location: BucketLocation, origins: string[]): Promise<CheckResult> {
   const name = 'cors';
   const fix = 'Run `npm run storage:cors` with ALLOWED_ORIGINS (or APP_URL) set to the app’s origin.';
   if (origins.length === 0) {
@@ -123,7 +118,7 @@ async function checkCors(client: S3Client, location: BucketLocation, origins: st
   }
   let rules;
   try {
-    rules = await readCorsRules(client, bucket);
+    rules = await bucket.readCorsRules();
   } catch (error) {
     return { name, status: 'warn', message: `Cannot read the bucket's CORS rules (${(error as Error).message}); checked by preflight only.` };
   }
@@ -156,7 +151,12 @@ async function checkCors(client: S3Client, location: BucketLocation, origins: st
   return { name, status: 'pass', message: `CORS allows direct uploads from ${origins.join(', ')} and exposes ETag.` };
 }
 
-/** A one-byte upload through the same path a browser takes: presigned PUT, HEAD, GET, DELETE. */
+/**
+ * A one-byte upload through the same path a browser takes: presigned PUT to the bucket, then HEAD,
+ * GET, DELETE. The disk service's upload URL is this app's route, which a command cannot count on
+ * being up: there the byte is stored by the service directly (the route is what the storage
+ * contract suite covers).
+ */
 async function checkRoundTrip(storage: StorageService, origin?: string): Promise<CheckResult> {
   const name = 'round-trip';
   const key = generateBlobKey();
@@ -164,9 +164,13 @@ async function checkRoundTrip(storage: StorageService, origin?: string): Promise
   const checksum = createHash('md5').update(byte).digest('base64');
   try {
     const upload = { key, contentType: 'application/pdf', byteSize: 1, checksum, expiresIn: 60 };
-    const put = storage instanceof DiskStorageService ? await putDiskProbe(storage, upload, byte) : await putProbe(await storage.createDirectUpload(upload), byte, origin);
-    if (!put.ok) {
-      return { name, status: 'fail', message: `The presigned PUT was refused (${put.detail}).`, fix: 'See the checks above; for S3 the key needs s3:PutObject on the bucket.' };
+    if (storage.bucket) {
+      const put = await putProbe(await storage.createDirectUpload(upload), byte, origin);
+      if (!put.ok) {
+        return { name, status: 'fail', message: `The presigned PUT was refused (${put.detail}).`, fix: 'See the checks above; for S3 the key needs s3:PutObject on the bucket.' };
+      }
+    } else {
+      await storage.upload(key, byte, upload.contentType);
     }
     const stat = await storage.stat(key);
     if (!stat || stat.byteSize !== 1 || (stat.checksum && stat.checksum !== checksum)) {
@@ -175,25 +179,19 @@ async function checkRoundTrip(storage: StorageService, origin?: string): Promise
     const read = await storage.readRange(key, 0, 0);
     if (read[0] !== byte[0]) return { name, status: 'fail', message: 'The probe object reads back different bytes.' };
     await storage.delete(key);
-    if (await storage.stat(key)) {
+    if (await storage.exists(key)) {
       return { name, status: 'fail', message: 'The probe object could not be deleted.', fix: 'Grant s3:DeleteObject on the bucket.' };
     }
     const encryption =
       stat.encryption && !stat.checksum
         ? ` Objects are stored with ${stat.encryption} encryption, whose ETag is not their MD5: S3 checks the MD5 at upload (signed Content-MD5), the app checks size and PDF signature.`
         : '';
-    return { name, status: 'pass', message: `A 1-byte probe went through presigned PUT, HEAD, GET and DELETE on the ${storage.name} service.${encryption}` };
+    const path = storage.bucket ? 'presigned PUT, HEAD, GET and DELETE' : 'write, stat, read and delete';
+    return { name, status: 'pass', message: `A 1-byte probe went through ${path} on the ${storage.name} service.${encryption}` };
   } catch (error) {
     await storage.delete(key).catch(() => undefined);
     return { name, status: 'fail', message: `The probe failed: ${(error as Error).message}`, fix: 'Check the storage configuration above.' };
   }
-}
-
-/** The disk service's URL points at this app, which may not be running: its handler takes the token directly. */
-async function putDiskProbe(storage: DiskStorageService, upload: DirectUploadRequest, body: Buffer) {
-  const { token, headers } = await storage.signUpload(upload);
-  await storage.receiveUpload(token, new Headers({ ...headers, 'content-length': String(body.length) }), new Blob([new Uint8Array(body)]).stream());
-  return { ok: true, detail: '' };
 }
 
 async function putProbe({ url, headers }: DirectUpload, body: Buffer, origin?: string) {

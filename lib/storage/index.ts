@@ -1,5 +1,4 @@
 import 'server-only';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { getEnv } from '@/lib/env';
 import { DiskStorageService } from './disk';
 import { createS3Client, S3StorageService, type S3Settings } from './s3';
@@ -9,8 +8,6 @@ import type { StorageService } from './service';
 // the presigner it set up on first use).
 interface S3Configured {
   settings: string;
-  bucket: string;
-  client: S3Client;
   service: S3StorageService;
 }
 let s3Client: S3Configured | undefined;
@@ -21,12 +18,6 @@ let s3Client: S3Configured | undefined;
  */
 export function getStorage(): StorageService {
   return configuredS3()?.service ?? new DiskStorageService(getEnv().STORAGE_ROOT);
-}
-
-/** The S3 client and bucket when the S3 service is configured, else null. */
-export function getS3Connection(): { client: S3Client; bucket: string } | null {
-  const s3 = configuredS3();
-  return s3 ? { client: s3.client, bucket: s3.bucket } : null;
 }
 
 function configuredS3(): S3Configured | null {
@@ -42,13 +33,15 @@ function configuredS3(): S3Configured | null {
   };
   const fingerprint = JSON.stringify(settings);
   if (s3Client?.settings !== fingerprint) {
-    const client = createS3Client(settings);
-    s3Client = { settings: fingerprint, bucket: settings.bucket, client, service: new S3StorageService(client, settings.bucket) };
+    s3Client = { settings: fingerprint, service: new S3StorageService(createS3Client(settings), settings.bucket) };
   }
   return s3Client;
 }
 
-/** The disk service, for its own upload and download routes; 404 when another service is configured. */
+/**
+ * The disk service, for the controller of its own upload and download route; null when another
+ * service is configured. The one place that asks which service runs.
+ */
 export function getDiskStorage(): DiskStorageService | null {
   const storage = getStorage();
   return storage instanceof DiskStorageService ? storage : null;

@@ -32,8 +32,10 @@ export function variantKey(blobKey: string, name: VariantName): string {
   return `variants/${blobKey}/${name}`;
 }
 
-export function variantKeysOf(blobKey: string): string[] {
-  return variantNames.map((name) => variantKey(blobKey, name));
+/** What every variant key of a blob starts with: `deletePrefixed` of it removes them all. */
+export function variantsPrefixOf(blobKey: string): string {
+  if (!isValidBlobKey(blobKey)) throw new Error(`Not a blob key: ${JSON.stringify(blobKey)}`);
+  return `variants/${blobKey}/`;
 }
 
 export function parseVariantKey(key: string): { blobKey: string; name: VariantName } | null {

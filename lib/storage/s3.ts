@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -12,14 +14,9 @@ import { formatUrl } from '@aws-sdk/core/util';
 import { getSignedUrl, S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
 import { checksumFromEtag } from './checksum';
 import { buildContentDisposition } from './content-disposition';
-import {
-  StorageUnavailableError,
-  type DirectUpload,
-  type DirectUploadRequest,
-  type DownloadOptions,
-  type StorageService,
-  type StoredObject,
-} from './service';
+import { applyCorsRules, readCorsRules } from './cors';
+import { StorageRefusedError, StorageUnavailableError } from './errors';
+import type { CrossOriginBucket, DirectUpload, DirectUploadRequest, DownloadOptions, StorageService, StoredObject } from './service';
 import { signedUploadHeaders } from './bucket-url';
 
 export interface S3Settings {
@@ -71,12 +68,21 @@ const probeKey = 'probe0000000000000000000000';
 /** S3 and S3-compatible stores (R2, MinIO, Ceph RGW): the browser talks to the bucket directly. */
 export class S3StorageService implements StorageService {
   readonly name = 's3' as const;
+  /** The page PUTs to the bucket from the app's origin: its CORS rules are ours to set and check. */
+  readonly bucket: CrossOriginBucket;
   private signer?: Promise<ObjectUrlSigner>;
 
+  /** `client`: public as Active Storage's S3Service has it, for tests that watch its requests. */
   constructor(
-    private readonly client: S3Client,
-    private readonly bucket: string,
-  ) {}
+    readonly client: S3Client,
+    private readonly bucketName: string,
+  ) {
+    this.bucket = {
+      name: bucketName,
+      readCorsRules: () => readCorsRules(client, bucketName),
+      applyCorsRules: (rules) => applyCorsRules(client, bucketName, rules),
+    };
+  }
 
   async createDirectUpload(request: DirectUploadRequest): Promise<DirectUpload> {
     const url = await this.presignObjectUrl(
@@ -100,7 +106,7 @@ export class S3StorageService implements StorageService {
 
   async stat(key: string): Promise<StoredObject | null> {
     try {
-      const head = await this.call(() => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })));
+      const head = await this.call(() => this.client.send(new HeadObjectCommand({ Bucket: this.bucketName, Key: key })));
       const encryption = head.SSECustomerAlgorithm ? 'SSE-C' : head.ServerSideEncryption;
       return {
         byteSize: head.ContentLength ?? 0,
@@ -114,16 +120,20 @@ export class S3StorageService implements StorageService {
     }
   }
 
+  async exists(key: string): Promise<boolean> {
+    return (await this.stat(key)) !== null;
+  }
+
   async readRange(key: string, start: number, end: number): Promise<Uint8Array> {
     const object = await this.call(() =>
-      this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=${start}-${end}` })),
+      this.client.send(new GetObjectCommand({ Bucket: this.bucketName, Key: key, Range: `bytes=${start}-${end}` })),
     );
     return object.Body ? object.Body.transformToByteArray() : new Uint8Array();
   }
 
   async upload(key: string, bytes: Uint8Array, contentType: string): Promise<void> {
     const command = new PutObjectCommand({
-      Bucket: this.bucket,
+      Bucket: this.bucketName,
       Key: key,
       Body: bytes,
       ContentType: contentType,
@@ -135,7 +145,39 @@ export class S3StorageService implements StorageService {
   }
 
   async delete(key: string): Promise<void> {
-    await this.call(() => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })));
+    await this.call(() => this.client.send(new DeleteObjectCommand({ Bucket: this.bucketName, Key: key })));
+  }
+
+  /**
+   * One DeleteObject per key listed: DeleteObjects would need a request checksum, which some
+   * S3-compatible stores refuse in the form SDK v3 sends it; a prefix holds a few objects.
+   */
+  async deletePrefixed(prefix: string): Promise<void> {
+    if (prefix === '') throw new Error('Refusing to delete every object: deletePrefixed needs a prefix');
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.call(() =>
+        this.client.send(new ListObjectsV2Command({ Bucket: this.bucketName, Prefix: prefix, ContinuationToken: continuationToken })),
+      );
+      const keys = (page.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : []));
+      for (let start = 0; start < keys.length; start += 8) {
+        await Promise.all(keys.slice(start, start + 8).map((key) => this.delete(key)));
+      }
+      continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (continuationToken);
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.call(() => this.client.send(new HeadBucketCommand({ Bucket: this.bucketName })));
+    } catch (error) {
+      const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+      if (status === 404) throw new StorageRefusedError('missing', status, `Bucket ${this.bucketName} does not exist at this endpoint.`);
+      if (status === 401 || status === 403) {
+        throw new StorageRefusedError('forbidden', status, `The storage refused these credentials for bucket ${this.bucketName} (HTTP ${status}).`);
+      }
+      throw error;
+    }
   }
 
   async getDownloadUrl(key: string, options: DownloadOptions): Promise<string> {
@@ -183,8 +225,8 @@ export class S3StorageService implements StorageService {
   }
 
   private async learnObjectUrlSigner(): Promise<ObjectUrlSigner> {
-    const probe = new URL(await getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: probeKey }), { expiresIn: 60 }));
-    if (!probe.pathname.endsWith(`/${probeKey}`)) throw new Error(`Unexpected presigned URL shape for bucket ${this.bucket}`);
+    const probe = new URL(await getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucketName, Key: probeKey }), { expiresIn: 60 }));
+    if (!probe.pathname.endsWith(`/${probeKey}`)) throw new Error(`Unexpected presigned URL shape for bucket ${this.bucketName}`);
     // X-Amz-Credential is <key id>/<date>/<region>/s3/aws4_request.
     const signingRegion = probe.searchParams.get('X-Amz-Credential')?.split('/').at(-3);
     if (!signingRegion) throw new Error('Presigned URL without a credential scope');

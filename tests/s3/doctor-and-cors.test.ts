@@ -2,11 +2,10 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getEnv, resetEnv } from '@/lib/env';
-import { getS3Connection } from '@/lib/storage';
-import { applyCorsRules, buildCorsRules } from '@/lib/storage/cors';
+import { buildCorsRules } from '@/lib/storage/cors';
 import { checkStorage, type CheckResult } from '@/lib/storage/doctor';
 import { getTestBucket } from '../support/integration-setup';
-import { s3Settings, s3Skipped } from '../support/s3';
+import { s3Service, s3Settings, s3Skipped } from '../support/s3';
 
 const appOrigin = 'http://127.0.0.1:3200';
 const run = promisify(execFile);
@@ -31,8 +30,7 @@ describe.skipIf(s3Skipped())('bucket CORS and the storage doctor against Ceph RG
     saved = { ...process.env };
     process.env.APP_URL = appOrigin;
     resetEnv();
-    const s3 = getS3Connection()!;
-    await applyCorsRules(s3.client, s3.bucket, buildCorsRules([appOrigin]));
+    await s3Service().bucket.applyCorsRules(buildCorsRules([appOrigin]));
   });
 
   afterEach(() => {
@@ -77,8 +75,7 @@ describe.skipIf(s3Skipped())('bucket CORS and the storage doctor against Ceph RG
   });
 
   it("fails the CORS check when the rules do not include the app's origin", async () => {
-    const s3 = getS3Connection()!;
-    await applyCorsRules(s3.client, s3.bucket, buildCorsRules(['https://somewhere-else.example']));
+    await s3Service().bucket.applyCorsRules(buildCorsRules(['https://somewhere-else.example']));
     const cors = byName(await checkStorage(getEnv())).cors;
     expect(cors?.status).toBe('fail');
     expect(cors?.message).toContain(`do not allow PUT from ${appOrigin}`);

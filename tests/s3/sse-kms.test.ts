@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getEnv } from '@/lib/env';
-import { getS3Connection } from '@/lib/storage';
 import { checkStorage } from '@/lib/storage/doctor';
 import { makePdf } from '../fixtures/pdf';
 import { createUser, fileRequest, presign } from '../support/api';
-import { s3Settings } from '../support/s3';
+import { s3Service, s3Settings } from '../support/s3';
 import { countRows } from '../support/state';
 
 const ada = { email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' };
@@ -45,12 +44,12 @@ async function uploadedPdf() {
 
 describe.skipIf(!s3Settings())('buckets with SSE-KMS default encryption', () => {
   afterEach(() => {
-    getS3Connection()?.client.middlewareStack.remove(middlewareName);
+    s3Service().client.middlewareStack.remove(middlewareName);
   });
 
   it('attaches an upload whose ETag is not its MD5 because the object is KMS-encrypted', async () => {
     const token = await uploadedPdf();
-    answerHeadAs(getS3Connection()!.client, kmsHeaders());
+    answerHeadAs(s3Service().client, kmsHeaders());
     const user = await createUser({ ...ada, pdf: token });
     expect(user.status).toBe(200);
     expect(await countRows()).toEqual({ users: 1, blobs: 1, attachments: 1 });
@@ -58,14 +57,14 @@ describe.skipIf(!s3Settings())('buckets with SSE-KMS default encryption', () => 
 
   it('still refuses a plain object whose ETag is not the MD5 that was signed', async () => {
     const token = await uploadedPdf();
-    answerHeadAs(getS3Connection()!.client, { etag: `"${randomBytes(16).toString('hex')}"` });
+    answerHeadAs(s3Service().client, { etag: `"${randomBytes(16).toString('hex')}"` });
     const user = await createUser({ ...ada, pdf: token });
     expect(user.status).toBe(422);
     expect(user.body.error.code).toBe('upload_corrupted');
   });
 
   it('says in storage:check that the MD5 is checked by S3 at upload', async () => {
-    answerHeadAs(getS3Connection()!.client, kmsHeaders());
+    answerHeadAs(s3Service().client, kmsHeaders());
     const roundTrip = (await checkStorage(getEnv())).find((result) => result.name === 'round-trip');
     expect(roundTrip).toMatchObject({ status: 'pass', message: expect.stringContaining('aws:kms encryption, whose ETag is not their MD5') });
   });

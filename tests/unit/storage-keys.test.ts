@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DiskStorageService } from '@/lib/storage/disk';
-import { generateBlobKey, isValidBlobKey, parseVariantKey, variantKey, variantKeysOf } from '@/lib/storage/keys';
+import { generateBlobKey, isValidBlobKey, parseVariantKey, variantKey, variantsPrefixOf } from '@/lib/storage/keys';
 
 const root = path.resolve('/srv/storage');
 const disk = new DiskStorageService(root);
@@ -45,7 +45,9 @@ describe('variant keys', () => {
 
   it('derive from the blob key, and the disk service keeps them under variants/', () => {
     expect(variantKey(key, 'preview')).toBe(`variants/${key}/preview`);
-    expect(variantKeysOf(key)).toEqual([`variants/${key}/preview`]);
+    expect(variantsPrefixOf(key)).toBe(`variants/${key}/`);
+    expect(variantKey(key, 'preview').startsWith(variantsPrefixOf(key))).toBe(true);
+    expect(() => variantsPrefixOf('../../etc')).toThrow(/Not a blob key/);
     expect(parseVariantKey(`variants/${key}/preview`)).toEqual({ blobKey: key, name: 'preview' });
     expect(disk.pathFor(`variants/${key}/preview`)).toBe(path.join(root, 'variants', 'ab', 'cd', key, 'preview'));
   });

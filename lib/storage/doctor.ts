@@ -1,6 +1,7 @@
 import 'server-only';
 import { randomBytes, createHash } from 'node:crypto';
 import { HeadBucketCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
+import { fileTypes } from '@/lib/contract/file-types';
 import type { Env } from '@/lib/env';
 import { getS3Connection, getStorage } from '@/lib/storage';
 import { bucketUrl, signedUploadHeaders, type BucketLocation } from './bucket-url';
@@ -91,7 +92,7 @@ async function checkPresignedPut(storage: StorageService): Promise<CheckResult> 
   const name = 'presigned-put';
   const { url } = await storage.createDirectUpload({
     key: generateBlobKey(),
-    contentType: 'application/pdf',
+    contentType: fileTypes.pdf.contentType,
     byteSize: 1,
     checksum: createHash('md5').update('x').digest('base64'),
     expiresIn: 60,
@@ -163,7 +164,7 @@ async function checkRoundTrip(storage: StorageService, origin?: string): Promise
   const byte = randomBytes(1);
   const checksum = createHash('md5').update(byte).digest('base64');
   try {
-    const upload = { key, contentType: 'application/pdf', byteSize: 1, checksum, expiresIn: 60 };
+    const upload = { key, contentType: fileTypes.pdf.contentType, byteSize: 1, checksum, expiresIn: 60 };
     const put = storage instanceof DiskStorageService ? await putDiskProbe(storage, upload, byte) : await putProbe(await storage.createDirectUpload(upload), byte, origin);
     if (!put.ok) {
       return { name, status: 'fail', message: `The presigned PUT was refused (${put.detail}).`, fix: 'See the checks above; for S3 the key needs s3:PutObject on the bucket.' };

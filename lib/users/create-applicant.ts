@@ -18,6 +18,8 @@ import { annotateRequestLog } from '@/lib/request-context';
 import { queueApplicationMail } from '@/lib/mail/queue-application-mail';
 import { getStorage } from '@/lib/storage';
 import type { ApplicantRequest, ApplicantResponse } from '@/lib/contract/applicant';
+import { getAcceptedFileTypes } from '@/lib/blobs/accepted-file-types';
+import { describeFileTypes } from '@/lib/contract/file-types';
 
 interface CreatedUserRow {
   id: string;
@@ -93,7 +95,10 @@ const createWithResume = preparedStatement<CreatedUserRow>(
 export async function createApplicant(input: ApplicantRequest, hit: RateLimitHit | null = null): Promise<ApplicantResponse> {
   // Before anything is looked up: without a verified upload, nothing may tell whether an address
   // has applied.
-  if (!input.pdf && getEnv().RESUME_REQUIRED) throw appError('resume_required', { fields: { pdf: 'Attach your resume (PDF).' } });
+  if (!input.pdf && getEnv().RESUME_REQUIRED) {
+    const types = describeFileTypes(getAcceptedFileTypes());
+    throw appError('resume_required', { message: `Attach your resume (${types}) to apply.`, fields: { pdf: `Attach your resume (${types}).` } });
+  }
   const db = await getDb();
   const storage = getStorage();
   const blobId = input.pdf ? await verifyBlobToken(input.pdf) : null;

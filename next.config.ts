@@ -8,7 +8,9 @@ const everywhere = [
 ];
 
 const analysisFiles = [
-  './lib/analysis/pdf-worker.mjs',
+  './lib/analysis/*.mjs',
+  // mammoth and what it requires (npm ls --all mammoth).
+  './node_modules/{mammoth,@xmldom,argparse,base64-js,dingbat-to-unicode,jszip,lie,immediate,pako,readable-stream,core-util-is,inherits,isarray,process-nextick-args,safe-buffer,string_decoder,util-deprecate,setimmediate,lop,duck,underscore,option,xmlbuilder}/**',
   './node_modules/pdfjs-dist/package.json',
   './node_modules/pdfjs-dist/legacy/build/pdf.mjs',
   './node_modules/pdfjs-dist/legacy/build/pdf.worker.mjs',
@@ -19,9 +21,9 @@ const analysisFiles = [
 const nextConfig: NextConfig = {
   // PGlite loads its WebAssembly and data files from its own package folder at run time.
   serverExternalPackages: ['@electric-sql/pglite'],
-  // Resume analysis runs a plain worker script outside the bundle (lib/analysis/pdf-worker.mjs),
-  // which loads PDF.js and the canvas at run time: deployments must ship them with what works the
-  // job queue. On Vercel that is the jobs route alone (kicked after each send, and by the cron), so
+  // Resume analysis runs a plain worker script outside the bundle (lib/analysis/analysis-worker.mjs),
+  // which loads PDF.js and the canvas, or mammoth, at run time: deployments must ship them with what
+  // works the job queue. On Vercel that is the jobs route alone (kicked after each send, and by the cron), so
   // that every other function stays a few MB instead of 45.
   outputFileTracingIncludes: {
     '/api/jobs': analysisFiles,

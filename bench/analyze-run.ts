@@ -1,6 +1,6 @@
 // Run by bench/analyze.mjs as `node --conditions=react-server --import tsx bench/analyze-run.ts`:
 // the app's own analysis and search code, measured in one process, printing one JSON object.
-//   1. runPdfWorker (the worker thread with its ceilings) on 1/10/100-page text PDFs and a 10 MB
+//   1. runAnalysisWorker('pdf', …) (the worker thread with its ceilings) on 1/10/100-page text PDFs and a 10 MB
 //      image-heavy PDF: wall time and peak growth of the process's RSS (sampled every 20 ms).
 //   2. listApplicants (the recruiter's search query) over 10,000 applicants with generated resume
 //      texts, on Postgres and on PGlite: latency percentiles per kind of query.
@@ -9,7 +9,7 @@ import { openDatabase } from '@/db/client';
 import { closeDb, getDb } from '@/lib/database';
 import { attachments, blobs, users } from '@/db/schema';
 import { listApplicants } from '@/lib/admin/applicants';
-import { defaultLimits, runPdfWorker } from '@/lib/analysis/run-pdf-worker';
+import { defaultLimits, runAnalysisWorker } from '@/lib/analysis/run-analysis-worker';
 import { getEnv, resetEnv } from '@/lib/env';
 import { generateBlobKey } from '@/lib/storage/keys';
 import { makeImagePdf, makeResumePages, makeTextPdf } from '@/tests/fixtures/pdf-documents';
@@ -44,11 +44,11 @@ async function benchAnalysis() {
     let textBytes = 0;
     let previewBytes = 0;
     for (let rep = 0; rep < reps; rep += 1) {
-      const outcome = await runPdfWorker(new Uint8Array(pdf), defaultLimits);
+      const outcome = await runAnalysisWorker('pdf', new Uint8Array(pdf), defaultLimits);
       if (!outcome.ok) throw new Error(`${name}: ${outcome.failure.code} ${outcome.failure.message}`);
       durations.push(outcome.stats.durationMs);
       peaks.push(outcome.stats.peakRssGrowthBytes / MB);
-      pages = outcome.result.pageCount;
+      pages = outcome.result.pageCount ?? 0;
       textBytes = Buffer.byteLength(outcome.result.text);
       previewBytes = outcome.result.preview?.bytes.byteLength ?? 0;
     }

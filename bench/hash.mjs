@@ -22,7 +22,7 @@ async function hashWithHarness(browser, appUrl, file, chunkSizes) {
       document.addEventListener('change', (event) => (window.__benchFile = event.target.files?.[0] ?? window.__benchFile), true);
     });
     await page.goto(appUrl);
-    await page.getByLabel('Resume (PDF)').setInputFiles(file);
+    await page.getByLabel(/^Resume \(PDF/).setInputFiles(file);
     await page.waitForTimeout(200);
     return await page.evaluate(
       async ({ source, sizes }) => {
@@ -121,7 +121,7 @@ async function hashWholeFileCryptoJs(browser, browserPid, appUrl, file) {
     });
     await page.goto(appUrl);
     await page.addScriptTag({ path: cryptoJsFile });
-    await page.getByLabel('Resume (PDF)').setInputFiles(file);
+    await page.getByLabel(/^Resume \(PDF/).setInputFiles(file);
     await page.waitForTimeout(200);
     const sampler = await heapSampler(page);
     const rendererGrowth = watchRenderers(browserPid);

@@ -48,7 +48,7 @@ async function flow(browser, appUrl, file, script, sequence) {
     await cdp.send('Network.enable');
     await cdp.send('Network.emulateNetworkConditions', network);
     const person = { first: 'Bench', last: `Perceived${sequence}`, email: `bench.perceived.${Date.now()}.${sequence}@example.com` };
-    const fileInput = page.getByLabel('Resume (PDF)');
+    const fileInput = page.getByLabel(/^Resume \(PDF/);
     if (script === 'types-after-choosing') {
       await fileInput.setInputFiles(file);
       const typed = [person.first, person.last, person.email];
@@ -126,7 +126,7 @@ async function resumeFirstFlow(browser, appUrl, file) {
       const body = await response.body().catch(() => Buffer.alloc(0));
       if (body.includes(pdfJsMarker)) pdfJsPaths.add(new URL(response.url()).pathname);
     });
-    await page.getByLabel('Resume (PDF)').setInputFiles(file);
+    await page.getByLabel(/^Resume \(PDF/).setInputFiles(file);
     await page.waitForFunction(() => window.__bench.filled != null, null, { timeout: 120_000, polling: 100 });
     const marks = await page.evaluate(() => window.__bench);
     const values = await Promise.all(['First name', 'Last name', 'Email'].map((label) => page.getByLabel(label).inputValue()));

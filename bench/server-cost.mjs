@@ -36,7 +36,7 @@ async function proxyFlow(browser, proxy, file) {
   const page = await context.newPage();
   try {
     await page.goto(proxy.url);
-    await page.getByLabel('Resume (PDF)').setInputFiles(file);
+    await page.getByLabel(/^Resume \(PDF/).setInputFiles(file);
     await page.waitForTimeout(300);
     return await measureProcess(proxy.pid, async () => {
       await page.getByRole('button', { name: 'Submit application' }).click();

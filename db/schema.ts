@@ -5,8 +5,12 @@ import { bigint, customType, date, index, integer, jsonb, pgTable, primaryKey, t
 // applicant is being erased (lib/privacy): analysis records nothing on it, and the purge leaves it alone.
 export const blobStates = ['pending', 'attached', 'purging', 'erasing'] as const;
 
-/** What a PDF says about itself (its Info dictionary), where present. */
-export interface PdfMetadata {
+/**
+ * What a document says about itself, where present: a PDF's Info dictionary; a Word document's
+ * properties (docProps/core.xml: title, creator as `author`, created; app.xml: Application as `creator`).
+ * Stored in `pdf_metadata`, the column's name from when every resume was a PDF.
+ */
+export interface DocumentMetadata {
   title?: string;
   author?: string;
   producer?: string;
@@ -44,7 +48,7 @@ export const blobs = pgTable(
     // Analysis, after attach (lib/analysis, run by the analyze-resume job). `analyzed_at` is set when
     // it ended, either way; `analysis_error` says why it failed. Still null: its job is queued or running.
     pageCount: integer('page_count'),
-    pdfMetadata: jsonb('pdf_metadata').$type<PdfMetadata>(),
+    pdfMetadata: jsonb('pdf_metadata').$type<DocumentMetadata>(),
     extractedText: text('extracted_text'),
     searchVector: tsvector('search_vector').generatedAlwaysAs(
       (): SQL => sql`to_tsvector(${sql.raw(`'${searchConfig}'`)}, coalesce(${blobs.extractedText}, ''))`,

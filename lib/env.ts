@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { isEmailAddress } from '@/lib/contract/applicant-fields';
+import { fileTypeNames, isFileTypeName, type FileTypeName } from '@/lib/contract/file-types';
 
 const MIB = 1024 * 1024;
 
@@ -47,6 +48,19 @@ const schema = z
     APP_URL: z.url().optional(),
     ALLOWED_ORIGINS: optionalString,
     MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(10 * MIB),
+    // The resume types accepted (lib/contract/file-types.ts), comma-separated: `pdf` alone is the first waves' app.
+    RESUME_TYPES: z
+      .string()
+      .default(fileTypeNames.join(','))
+      .transform((value, ctx) => {
+        const names = [...new Set(value.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean))];
+        const unknown = names.filter((name) => !isFileTypeName(name));
+        if (unknown.length > 0 || names.length === 0) {
+          ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of ${fileTypeNames.join(', ')} (got ${JSON.stringify(value)})` });
+          return z.NEVER;
+        }
+        return names as FileTypeName[];
+      }),
     // Bytes presigned but not attached (storage an upload may fill), per client address and in all.
     // The total's default depends on the storage (lib/blobs/pending-uploads.ts): unset here.
     PENDING_UPLOAD_BYTES_PER_CLIENT: z.coerce.number().int().min(0).default(100 * MIB),

@@ -42,6 +42,8 @@ try {
         RATE_LIMIT_DIRECT_UPLOADS: process.env.RATE_LIMIT_DIRECT_UPLOADS ?? '1000',
         RATE_LIMIT_USERS: process.env.RATE_LIMIT_USERS ?? '1000',
         RATE_LIMIT_DISK_PUTS: process.env.RATE_LIMIT_DISK_PUTS ?? '1000',
+        // tests/e2e/docx.spec.ts starts a server that accepts PDFs only.
+        ...(process.env.RESUME_TYPES ? { RESUME_TYPES: process.env.RESUME_TYPES } : {}),
         // The disk project works its jobs through POST /api/jobs, kicked after each send, as on
         // Vercel; the S3 one with the in-process worker, as on one host or Heroku.
         ...(useS3 ? {} : { JOBS_IN_PROCESS: 'false', JOBS_KICK: 'true' }),

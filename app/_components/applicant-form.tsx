@@ -11,6 +11,7 @@ import {
 } from '@/lib/browser/direct-upload/api-client';
 import { applicantFieldMaxLength, validateApplicantFields } from '@/lib/contract/applicant-fields';
 import { errorTable } from '@/lib/contract/error-codes';
+import { describeFileTypes, fileTypes, type FileTypeName } from '@/lib/contract/file-types';
 import { UploadFailed, type UploadState } from '@/lib/browser/direct-upload/direct-upload';
 import { useDirectUpload } from '@/lib/browser/direct-upload/use-direct-upload';
 import { clearFilled, fillFromResume, stillFilled, type FillableField, type FilledValues } from '@/lib/browser/resume-autofill/fill-fields';
@@ -68,7 +69,9 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> 
   });
 }
 
-export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
+export function ApplicantForm({ maxBytes, typeNames }: { maxBytes: number; typeNames: readonly FileTypeName[] }) {
+  // Names from the server (RESUME_TYPES), the table itself from the contract.
+  const [types] = useState(() => typeNames.map((name) => fileTypes[name]));
   const [values, setValues] = useState<ApplicantFields>(emptyFields);
   // What the resume filled in, per field: marked "From your resume" while the field still holds it.
   const [filled, setFilled] = useState<FilledValues>({});
@@ -79,10 +82,11 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
   const [status, setStatus] = useState('');
   const [result, setResult] = useState<{ applicant: ApplicantResponse; confirmationPath: string | null; file: File } | null>(null);
   // The upload starts the moment a file is chosen; Submit only waits for what is left of it.
-  const { state: upload, upload: uploader } = useDirectUpload(file, { maxBytes });
+  const { state: upload, upload: uploader } = useDirectUpload(file, { maxBytes, types });
   // Meanwhile the file is read on the device, and what it says fills the fields left empty.
   const { reading } = useResumeAutofill(file, {
     maxBytes,
+    types,
     onRead: (fields: ResumeFields) => {
       const next = fillFromResume(values, filled, fields);
       setValues(next.values);
@@ -122,7 +126,7 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
     // The server's own schema and messages: what it would refuse is refused here first.
     const checked = validateApplicantFields(values);
     const found: FieldErrors = { ...checked.fields };
-    if (!file) found.resume = 'Please attach your resume as a PDF.';
+    if (!file) found.resume = `Please attach your resume (${describeFileTypes(types)}).`;
     else if (upload.status === 'invalid') found.resume = upload.message;
     setErrors(found);
     if (Object.keys(found).length > 0 || !file || !checked.data) {
@@ -239,6 +243,7 @@ export function ApplicantForm({ maxBytes }: { maxBytes: number }) {
             file={file}
             upload={upload}
             maxBytes={maxBytes}
+            types={types}
             error={resumeError}
             disabled={busy}
             onChange={chooseFile}

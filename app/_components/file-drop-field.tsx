@@ -2,6 +2,7 @@
 
 import { useRef, useState, type DragEvent } from 'react';
 import type { UploadState } from '@/lib/browser/direct-upload/direct-upload';
+import { acceptAttribute, describeExtensions, describeFileTypes, type FileType } from '@/lib/contract/file-types';
 import { formatBytes } from '@/lib/format-bytes';
 import { UploadProgress, uploadAnnouncement } from './upload-progress';
 
@@ -9,13 +10,14 @@ interface Props {
   file: File | null;
   upload: UploadState;
   maxBytes: number;
+  types: readonly FileType[];
   error?: string;
   disabled: boolean;
   onChange: (file: File | null) => void;
   onRetry: () => void;
 }
 
-export function FileDropField({ file, upload, maxBytes, error, disabled, onChange, onRetry }: Props) {
+export function FileDropField({ file, upload, maxBytes, types, error, disabled, onChange, onRetry }: Props) {
   const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
   const [removed, setRemoved] = useState<string | null>(null);
@@ -46,7 +48,7 @@ export function FileDropField({ file, upload, maxBytes, error, disabled, onChang
   return (
     <div className="field">
       <span className="field-label" id="resume-label">
-        Resume (PDF)
+        Resume ({describeFileTypes(types)})
       </span>
       <div
         className={`dropzone${dragging ? ' is-dragging' : ''}${error ? ' has-error' : ''}${file ? ' has-file' : ''}`}
@@ -64,7 +66,7 @@ export function FileDropField({ file, upload, maxBytes, error, disabled, onChang
           id="resume"
           name="resume"
           type="file"
-          accept="application/pdf,.pdf"
+          accept={acceptAttribute(types)}
           className="visually-hidden"
           aria-labelledby="resume-label"
           aria-describedby={describedBy}
@@ -90,7 +92,7 @@ export function FileDropField({ file, upload, maxBytes, error, disabled, onChang
         {file && <UploadProgress state={upload} disabled={disabled} onRetry={onRetry} />}
         <div className="dropzone-actions">
           <button type="button" className="button-secondary" disabled={disabled} onClick={() => input.current?.click()}>
-            {file ? 'Choose another file' : 'Choose a PDF'}
+            {file ? 'Choose another file' : types.length === 1 ? `Choose ${types[0]!.noun}` : 'Choose a file'}
           </button>
           {file && (
             <button type="button" className="button-secondary" disabled={disabled} onClick={remove} aria-label={`Remove ${file.name}`}>
@@ -99,7 +101,7 @@ export function FileDropField({ file, upload, maxBytes, error, disabled, onChang
           )}
         </div>
         <p className="hint" id="resume-hint">
-          PDF only, up to {formatBytes(maxBytes)}.
+          {types.length === 1 ? `${types[0]!.label} only` : `${describeFileTypes(types)} (${describeExtensions(types)})`}, up to {formatBytes(maxBytes)}.
         </p>
       </div>
       {error && (

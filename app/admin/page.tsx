@@ -6,6 +6,8 @@ import { HoldForm } from '@/app/admin/_components/hold-form';
 import { SignOutButton } from '@/app/admin/_components/sign-out-button';
 import { applicantsPerPage, listApplicants, type ApplicantRow } from '@/lib/admin/applicants';
 import { requireAdminPage } from '@/lib/admin/session';
+import { describeAnalysisFailure } from '@/lib/analysis/failures';
+import { fileTypeByContentType } from '@/lib/contract/file-types';
 import { applicantSearchSchema, maxSearchLength } from '@/lib/contract/applicant-search';
 import { formatBytes } from '@/lib/format-bytes';
 import { listUndeliveredMail } from '@/lib/mail/undelivered-mail';
@@ -16,18 +18,6 @@ export const metadata: Metadata = { title: 'Applicants — Resume Drop', robots:
 const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
 const previewWidth = 90;
-
-// Why a resume could not be analyzed, in the recruiter's words (codes from lib/analysis).
-const analysisErrors: Record<string, string> = {
-  encrypted: 'the PDF is password-protected',
-  too_many_pages: 'it has too many pages',
-  too_large: 'the file is too large',
-  memory_limit: 'it is too heavy to read',
-  timeout: 'it took too long to read',
-  file_missing: 'the file is missing from storage',
-  invalid_pdf: 'the file is damaged or not a real PDF',
-  gave_up: 'gave up after 3 tries',
-};
 
 const mailKinds: Record<string, string> = {
   'applicant-confirmation': 'Confirmation',
@@ -49,13 +39,16 @@ function Preview({ row }: { row: ApplicantRow }) {
       />
     );
   }
+  const type = row.contentType ? fileTypeByContentType(row.contentType) : undefined;
   const label = !row.filename
     ? 'No resume'
     : row.analysis === 'queued'
       ? 'Analysis queued'
       : row.analysis === 'analyzing'
         ? 'Analyzing'
-        : 'No preview';
+        : type && !type.previewed
+          ? `${type.label} document, no preview`
+          : 'No preview';
   return (
     <div className="preview preview-placeholder" role="img" aria-label={row.filename ? `${label} of ${row.filename}` : label}>
       <span aria-hidden="true">{label}</span>
@@ -77,7 +70,7 @@ function ResumeDetails({ row }: { row: ApplicantRow }) {
         {pages && ` · ${pages}`}
       </span>
       {row.analysis === 'failed' && (
-        <p className="analysis-note">Not analyzed: {analysisErrors[row.analysisError ?? ''] ?? 'it could not be read'}.</p>
+        <p className="analysis-note">Not analyzed: {describeAnalysisFailure(row.analysisError)}.</p>
       )}
       {row.excerpt && (
         <p className="excerpt" data-testid="excerpt">

@@ -18,9 +18,9 @@ export default async function PrivacyPage() {
         <h2>What we store</h2>
         <p>
           Your first and last name, your email address, the resume you upload (the file, its name,
-          size and checksum), and what we read from it: its number of pages, the PDF&rsquo;s own
-          title and author, its text (so that recruiters can search it) and an image of its first
-          page.
+          size and checksum), and what we read from it: its number of pages, the document&rsquo;s own
+          title and author, its text (so that recruiters can search it) and, for a PDF, an image of
+          its first page.
         </p>
         <h2>Where</h2>
         <p>

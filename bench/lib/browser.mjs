@@ -99,7 +99,7 @@ export async function fillFields(page, { first, last, email }) {
 }
 
 export async function chooseFile(page, file) {
-  await page.getByLabel('Resume (PDF)').setInputFiles(file);
+  await page.getByLabel(/^Resume \(PDF/).setInputFiles(file);
 }
 
 /**

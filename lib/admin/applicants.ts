@@ -33,6 +33,8 @@ export interface ApplicantRow {
   /** A recruiter's hold: retention keeps the applicant through this day (YYYY-MM-DD). */
   keepUntil: string | null;
   filename: string | null;
+  /** Of the resume (lib/contract/file-types.ts): what kind of file it is, and whether it has a preview. */
+  contentType: string | null;
   byteSize: number | null;
   pageCount: number | null;
   /**
@@ -108,6 +110,7 @@ function applicantsMatching(db: Database, search: Search) {
       keepUntil: users.keepUntil,
       blobId: blobs.id,
       filename: blobs.filename,
+      contentType: blobs.contentType,
       byteSize: blobs.byteSize,
       pageCount: blobs.pageCount,
       analyzedAt: blobs.analyzedAt,
@@ -211,7 +214,7 @@ export async function createPreviewUrlFor(userId: string, actor: AuditActor): Pr
   if (!preview) throw appError('not_found', { message: 'This applicant has no resume preview.' });
   await recordAuditEvent(actor, 'viewed_preview', userId);
   return getStorage().getDownloadUrl(preview.key, {
-    filename: `${preview.filename.replace(/\.pdf$/i, '')} (page 1).${preview.contentType.split('/')[1] ?? 'img'}`,
+    filename: `${preview.filename.replace(/\.[^.]+$/, '')} (page 1).${preview.contentType.split('/')[1] ?? 'img'}`,
     contentType: preview.contentType,
     disposition: 'inline',
     expiresIn: getEnv().DOWNLOAD_URL_EXPIRES_IN,

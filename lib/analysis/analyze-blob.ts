@@ -7,7 +7,9 @@ import { getStorage } from '@/lib/storage';
 import { variantKey } from '@/lib/storage/keys';
 import type { StorageService } from '@/lib/storage/service';
 import { RetryableJobError } from '@/lib/jobs/define-job';
-import { defaultLimits, runPdfWorker, type AnalysisFailureCode, type AnalysisLimits, type WorkerOutcome } from './run-pdf-worker';
+import { analyzerFor } from './analyzers';
+import { analysisFailures } from './failures';
+import { defaultLimits, type AnalysisLimits, type WorkerOutcome } from './run-analysis-worker';
 
 export interface AnalysisReport {
   blobId: string;
@@ -32,31 +34,25 @@ function configuredLimits(): AnalysisLimits {
 }
 
 /**
- * Failures worth another attempt: the analyzer overran its time (a busy machine can do that to a
- * normal file), or its worker died unexpectedly. Every other failure is the file's own (not a PDF,
- * encrypted, too many pages, a bomb stopped by the memory ceiling) and is recorded at once.
- */
-const retryableFailures: ReadonlySet<AnalysisFailureCode> = new Set(['timeout', 'analysis_error']);
-
-/**
- * Analyzes an attached blob: page count, the PDF's own metadata, its text (searchable) and a
- * first-page preview stored as a variant. The analyze-resume job's work (lib/jobs): one job per
- * blob runs at a time, and this is idempotent besides: a blob already analyzed, or gone, is left
- * alone (null). A file PDF.js cannot handle within the limits is a recorded failure; a retryable
- * one throws RetryableJobError with its code (the queue retries it, then gives up), and storage or
+ * Analyzes an attached blob with the analyzer its content type chooses (analyzers/): page count,
+ * the document's own metadata, its text (searchable) and, for a PDF, a first-page preview stored
+ * as a variant. The analyze-resume job's work (lib/jobs): one job per blob runs at a time, and this
+ * is idempotent besides: a blob already analyzed, or gone, is left alone (null). A file the
+ * analyzer cannot handle within the limits is a recorded failure; a retryable one (failures.ts)
+ * throws RetryableJobError with its code (the queue retries it, then gives up), and storage or
  * database trouble throws as it is.
  */
 export async function analyzeBlob(blobId: string, limits: AnalysisLimits = configuredLimits()): Promise<AnalysisReport | null> {
   const db = await getDb();
   const storage = getAnalysisStorage();
   const [blob] = await db
-    .select({ id: blobs.id, key: blobs.key, byteSize: blobs.byteSize })
+    .select({ id: blobs.id, key: blobs.key, byteSize: blobs.byteSize, contentType: blobs.contentType })
     .from(blobs)
     .where(and(eq(blobs.id, blobId), eq(blobs.state, 'attached'), isNull(blobs.analyzedAt), eq(blobs.serviceName, storage.name)));
   if (!blob) return null;
 
   const outcome = await analyzeObject(storage, blob, limits);
-  if (!outcome.ok && retryableFailures.has(outcome.failure.code)) throw new RetryableJobError(outcome.failure.code);
+  if (!outcome.ok && analysisFailures[outcome.failure.code].retryable) throw new RetryableJobError(outcome.failure.code);
   return record(storage, blob, outcome);
 }
 
@@ -79,7 +75,7 @@ export async function recordAnalysisGivenUp(blobId: string, attempts: number, la
 
 async function analyzeObject(
   storage: StorageService,
-  blob: { key: string; byteSize: number },
+  blob: { key: string; byteSize: number; contentType: string },
   limits: AnalysisLimits,
 ): Promise<WorkerOutcome> {
   const noStats = { durationMs: 0, peakRssGrowthBytes: 0 };
@@ -96,7 +92,7 @@ async function analyzeObject(
     }
     throw error;
   }
-  return runPdfWorker(bytes, limits);
+  return analyzerFor(blob.contentType).analyze(bytes, limits);
 }
 
 async function record(

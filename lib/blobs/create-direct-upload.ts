@@ -7,10 +7,10 @@ import { getStorage } from '@/lib/storage';
 import { generateBlobKey } from '@/lib/storage/keys';
 import { signBlobId } from './blob-token';
 import type { DirectUploadRequestBody, DirectUploadResponse } from '@/lib/contract/direct-upload';
-import { hasPdfExtension, sanitizeFilename } from './filename';
+import { describeExtensions, describeFileTypes, fileTypeByContentType, hasExtensionOf, maxBytesOf } from '@/lib/contract/file-types';
+import { getAcceptedFileTypes } from './accepted-file-types';
+import { sanitizeFilename } from './filename';
 import { insertPendingBlob } from './pending-uploads';
-
-const acceptedContentType = 'application/pdf';
 
 // Names of the blob's own columns: metadata may not pretend to set them.
 const reservedMetadataKeys = new Set(['key', 'service_name', 'state', 'checksum', 'byte_size', 'content_type', 'filename', 'id']);
@@ -27,13 +27,27 @@ export async function createDirectUpload(
   if (!Number.isSafeInteger(file.byte_size) || file.byte_size <= 0) {
     throw appError('invalid_byte_size', { fields: { byte_size: 'must be a whole number greater than 0' } });
   }
-  if (file.byte_size > env.MAX_UPLOAD_BYTES) {
-    const limit = formatBytes(env.MAX_UPLOAD_BYTES);
-    throw appError('file_too_large', { message: `The file is ${formatBytes(file.byte_size)}; the limit is ${limit}.`, fields: { byte_size: `must be at most ${limit}` } });
+  // The type is the declared content type and a name that ends as that type's do (file-types.ts).
+  const accepted = getAcceptedFileTypes();
+  const type = fileTypeByContentType(file.content_type);
+  const filename = sanitizeFilename(file.filename, type);
+  if (!type || !hasExtensionOf(type, filename)) {
+    const expected = accepted.map((each) => `${each.contentType} with a ${describeExtensions([each])} file name`).join(', or ');
+    throw appError('unsupported_file_type', {
+      message: `Only ${describeFileTypes(accepted)} files (${describeExtensions(accepted)}) are accepted.`,
+      fields: { content_type: `must be ${expected}` },
+    });
   }
-  const filename = sanitizeFilename(file.filename);
-  if (file.content_type !== acceptedContentType || !hasPdfExtension(filename)) {
-    throw appError('unsupported_file_type', { fields: { content_type: `must be ${acceptedContentType} with a .pdf file name` } });
+  if (!accepted.includes(type)) {
+    throw appError('file_type_not_accepted', {
+      message: `${type.label} files (${describeExtensions([type])}) are not accepted here; send ${describeFileTypes(accepted)} (${describeExtensions(accepted)}).`,
+      fields: { content_type: `must be ${accepted.map((each) => each.contentType).join(' or ')}` },
+    });
+  }
+  const maxBytes = maxBytesOf(type, env.MAX_UPLOAD_BYTES);
+  if (file.byte_size > maxBytes) {
+    const limit = formatBytes(maxBytes);
+    throw appError('file_too_large', { message: `The file is ${formatBytes(file.byte_size)}; the limit is ${limit}.`, fields: { byte_size: `must be at most ${limit}` } });
   }
   const metadata = file.metadata ?? {};
   const reserved = Object.keys(metadata).filter((key) => reservedMetadataKeys.has(key));
@@ -46,7 +60,7 @@ export async function createDirectUpload(
   const key = generateBlobKey();
   const directUpload = await storage.createDirectUpload({
     key,
-    contentType: acceptedContentType,
+    contentType: type.contentType,
     byteSize: file.byte_size,
     checksum: file.checksum,
     expiresIn: env.UPLOAD_URL_EXPIRES_IN,
@@ -54,7 +68,7 @@ export async function createDirectUpload(
   const blob = await insertPendingBlob({
     key,
     filename,
-    contentType: acceptedContentType,
+    contentType: type.contentType,
     byteSize: file.byte_size,
     checksum: file.checksum,
     metadata,

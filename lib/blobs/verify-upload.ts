@@ -2,17 +2,34 @@ import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { blobs, type Blob } from '@/db/schema';
+import { fileTypeByContentType, fileTypes, hasSignatureOf, type FileType, type FileTypeName } from '@/lib/contract/file-types';
 import { appError } from '@/lib/http/errors';
 import type { StorageService } from '@/lib/storage/service';
+import { zipHoldsEntry } from './zip-holds-entry';
 
-const pdfSignature = '%PDF-';
+type StoredObject = Pick<Blob, 'key' | 'byteSize'>;
+
+/**
+ * What a type's bytes must hold beyond their signature. Every ZIP archive starts as a .docx does:
+ * a Word document is one that has its main part, read from the archive's directory.
+ */
+const structureChecks: Partial<Record<FileTypeName, (storage: StorageService, blob: StoredObject) => Promise<boolean>>> = {
+  docx: (storage, blob) => zipHoldsEntry(storage, blob.key, blob.byteSize, 'word/document.xml'),
+};
+
+async function isOfType(storage: StorageService, blob: StoredObject, type: FileType, head: Uint8Array): Promise<boolean> {
+  if (!hasSignatureOf(type, head)) return false;
+  const check = structureChecks[type.name as FileTypeName];
+  return check ? check(storage, blob) : true;
+}
 
 /** What attaching a blob reads of it. */
 export type UploadCandidate = Pick<Blob, 'id' | 'key' | 'state' | 'serviceName' | 'byteSize' | 'checksum' | 'filename' | 'contentType'>;
 
 /**
  * Checks that the bytes in storage are the ones the blob was created for before anything points
- * at them: present, same size, same MD5, and a PDF. A blob whose bytes are wrong is removed.
+ * at them: present, same size, same MD5, and of the type it was declared (file-types.ts: its
+ * signature, and for a Word document its main part). A blob whose bytes are wrong is removed.
  * `blob` is the row the caller read (null: no such blob).
  */
 export async function verifyUploadedBlob(db: Database, storage: StorageService, blob: UploadCandidate | null): Promise<UploadCandidate> {
@@ -40,9 +57,11 @@ export async function verifyUploadedBlob(db: Database, storage: StorageService, 
     throw appError('upload_corrupted', { fields: { pdf: 'The stored file does not match; choose the file again.' } });
   }
   if (head instanceof Error) throw head;
-  if (!new TextDecoder('latin1').decode(head).startsWith(pdfSignature)) {
+  // Blobs are only ever recorded with a type of the table; one that is not is refused as not a PDF was.
+  const type = fileTypeByContentType(blob.contentType) ?? fileTypes.pdf;
+  if (!(await isOfType(storage, blob, type, head))) {
     await discardBlob(db, storage, blob);
-    throw appError('not_a_pdf', { fields: { pdf: 'This file is not a PDF.' } });
+    throw appError(type.mismatchCode, { fields: { pdf: `This file is not ${type.noun}.` } });
   }
   return blob;
 }

@@ -23,7 +23,7 @@ const metadata = z
     `is larger than ${maxMetadataBytes} bytes (keys and values together)`,
   );
 
-/** The tutorial's request body, checked for shape only; policy (size, type) is applied after. */
+/** The tutorial's request body, checked for shape only; policy (size, and the type from file-types.ts) is applied after, by lib/blobs/create-direct-upload.ts. */
 export const directUploadRequestSchema = z.strictObject({
   file: z.strictObject({
     filename: text(1024).min(1, 'is required'),

@@ -2,7 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { analyzeBlob, recordAnalysisGivenUp } from '@/lib/analysis/analyze-blob';
 import { logAnalysis } from '@/lib/analysis/log';
-import { defaultLimits } from '@/lib/analysis/run-pdf-worker';
+import { defaultLimits } from '@/lib/analysis/run-analysis-worker';
 import { defineJob } from './define-job';
 
 const retryLimit = 2;

@@ -112,7 +112,7 @@ export async function exportApplicantData(
       zip.add(json);
       json.push(new TextEncoder().encode(`${JSON.stringify(document, null, 2)}\n`), true);
       if (!blob || !stored) return zip.end();
-      // PDFs are compressed already: stored as they are.
+      // Resumes are compressed already (a PDF's streams; a .docx is a ZIP archive): stored as they are.
       resumeEntry = new ZipPassThrough(`resume/${sanitizeFilename(blob.filename)}`);
       zip.add(resumeEntry);
     },

@@ -1,5 +1,6 @@
 import 'server-only';
 import { randomBytes, createHash } from 'node:crypto';
+import { fileTypes } from '@/lib/contract/file-types';
 import type { Env } from '@/lib/env';
 import { getStorage } from '@/lib/storage';
 import { bucketUrl, signedUploadHeaders, type BucketLocation } from './bucket-url';
@@ -87,7 +88,7 @@ async function checkPresignedPut(storage: StorageService): Promise<CheckResult> 
   const name = 'presigned-put';
   const { url } = await storage.createDirectUpload({
     key: generateBlobKey(),
-    contentType: 'application/pdf',
+    contentType: fileTypes.pdf.contentType,
     byteSize: 1,
     checksum: createHash('md5').update('x').digest('base64'),
     expiresIn: 60,
@@ -163,7 +164,7 @@ async function checkRoundTrip(storage: StorageService, origin?: string): Promise
   const byte = randomBytes(1);
   const checksum = createHash('md5').update(byte).digest('base64');
   try {
-    const upload = { key, contentType: 'application/pdf', byteSize: 1, checksum, expiresIn: 60 };
+    const upload = { key, contentType: fileTypes.pdf.contentType, byteSize: 1, checksum, expiresIn: 60 };
     if (storage.bucket) {
       const put = await putProbe(await storage.createDirectUpload(upload), byte, origin);
       if (!put.ok) {

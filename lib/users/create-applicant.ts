@@ -17,6 +17,8 @@ import { annotateRequestLog, currentRateLimitCount } from '@/lib/request-context
 import { queueApplicationMail } from '@/lib/mail/queue-application-mail';
 import { getStorage } from '@/lib/storage';
 import type { ApplicantRequest, ApplicantResponse } from '@/lib/contract/applicant';
+import { getAcceptedFileTypes } from '@/lib/blobs/accepted-file-types';
+import { describeFileTypes } from '@/lib/contract/file-types';
 
 interface CreatedUserRow {
   id: string;
@@ -77,7 +79,10 @@ const createWithResume = preparedStatement<CreatedUserRow>(
 export async function createApplicant(input: ApplicantRequest): Promise<ApplicantResponse> {
   // Before anything is looked up: without a verified upload, nothing may tell whether an address
   // has applied.
-  if (!input.pdf && getEnv().RESUME_REQUIRED) throw appError('resume_required', { fields: { pdf: 'Attach your resume (PDF).' } });
+  if (!input.pdf && getEnv().RESUME_REQUIRED) {
+    const types = describeFileTypes(getAcceptedFileTypes());
+    throw appError('resume_required', { message: `Attach your resume (${types}) to apply.`, fields: { pdf: `Attach your resume (${types}).` } });
+  }
   const db = await getDb();
   const storage = getStorage();
   const blobId = input.pdf ? await verifyBlobToken(input.pdf) : null;

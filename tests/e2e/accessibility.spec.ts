@@ -15,7 +15,7 @@ test('the form passes axe-core while idle, uploading, ready and after an upload 
 
   await fillApplicant(page, { first: 'Axe', last: 'Core', email: uniqueEmail('axe') });
   const cdp = await throttleUploads(page, 128 * 1024);
-  await page.getByLabel('Resume (PDF)').setInputFiles({ name: 'axe.pdf', mimeType: 'application/pdf', buffer: makePdf('Axe', 2 * 1024 * 1024) });
+  await page.getByLabel('Resume (PDF or Word)').setInputFiles({ name: 'axe.pdf', mimeType: 'application/pdf', buffer: makePdf('Axe', 2 * 1024 * 1024) });
   await expect(page.locator('#resume-progress')).toBeVisible();
   await expectNoViolations(page, 'uploading');
 
@@ -24,7 +24,7 @@ test('the form passes axe-core while idle, uploading, ready and after an upload 
   await expectNoViolations(page, 'ready');
 
   await page.route(isStorageUrl, (route) => (route.request().method() === 'PUT' ? route.abort('connectionreset') : route.continue()));
-  await page.getByLabel('Resume (PDF)').setInputFiles({ name: 'broken.pdf', mimeType: 'application/pdf', buffer: makePdf('Broken') });
+  await page.getByLabel('Resume (PDF or Word)').setInputFiles({ name: 'broken.pdf', mimeType: 'application/pdf', buffer: makePdf('Broken') });
   await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
   await expectNoViolations(page, 'error');
 });

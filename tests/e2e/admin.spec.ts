@@ -6,7 +6,7 @@ import { fillApplicant, uniqueEmail } from './helpers';
 async function apply(page: Page, person: { first: string; last: string; email: string }, pdf: Buffer) {
   await page.goto('/');
   await fillApplicant(page, person);
-  await page.getByLabel('Resume (PDF)').setInputFiles({ name: `${person.last}.pdf`, mimeType: 'application/pdf', buffer: pdf });
+  await page.getByLabel('Resume (PDF or Word)').setInputFiles({ name: `${person.last}.pdf`, mimeType: 'application/pdf', buffer: pdf });
   await page.getByRole('button', { name: 'Submit application' }).click();
   await expect(page.getByRole('heading', { name: `Thanks, ${person.first} ${person.last}!` })).toBeVisible();
 }

@@ -11,10 +11,10 @@ test('the upload starts when the file is chosen; Submit is then one request, and
   });
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Apply in a minute' })).toBeVisible();
-  await expect(page.getByText('PDF only, up to 10 MB.')).toBeVisible();
+  await expect(page.getByText('PDF or Word (.pdf or .docx), up to 10 MB.')).toBeVisible();
   await recordProgress(page);
 
-  await page.getByLabel('Resume (PDF)').setInputFiles({ name: 'Ada Lovelace – CV.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await page.getByLabel('Resume (PDF or Word)').setInputFiles({ name: 'Ada Lovelace – CV.pdf', mimeType: 'application/pdf', buffer: pdf });
   await expect(page.getByTestId('dropzone').getByText('Ada Lovelace – CV.pdf')).toBeVisible();
   // While the person types, the file goes to storage.
   await fillApplicant(page, { first: 'Ada', last: 'Lovelace', email: uniqueEmail('ada') });
@@ -64,7 +64,7 @@ test('Submit during the upload waits for what is left, then sends at once @stora
   });
 
   await fillApplicant(page, { first: 'Wait', last: 'Forit', email: uniqueEmail('wait') });
-  await page.getByLabel('Resume (PDF)').setInputFiles({ name: 'waiting.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await page.getByLabel('Resume (PDF or Word)').setInputFiles({ name: 'waiting.pdf', mimeType: 'application/pdf', buffer: pdf });
   await expect.poll(async () => (await seenProgress(page)).progress.uploading?.some((value) => value > 0 && value < 80)).toBe(true);
   await page.getByRole('button', { name: 'Submit application' }).click();
   await expect(page.getByRole('button', { name: /^Finishing upload… \d+%$/ })).toBeDisabled();
@@ -106,9 +106,9 @@ test('choosing another file mid-upload cancels the first; only the second is att
   await recordProgress(page);
   await fillApplicant(page, { first: 'Change', last: 'Mind', email: uniqueEmail('change') });
 
-  await page.getByLabel('Resume (PDF)').setInputFiles({ name: 'first.pdf', mimeType: 'application/pdf', buffer: first });
+  await page.getByLabel('Resume (PDF or Word)').setInputFiles({ name: 'first.pdf', mimeType: 'application/pdf', buffer: first });
   await expect.poll(async () => (await seenProgress(page)).progress.uploading?.some((value) => value > 0 && value < 100)).toBe(true);
-  await page.getByLabel('Resume (PDF)').setInputFiles({ name: 'second.pdf', mimeType: 'application/pdf', buffer: second });
+  await page.getByLabel('Resume (PDF or Word)').setInputFiles({ name: 'second.pdf', mimeType: 'application/pdf', buffer: second });
   await expect.poll(() => failedPuts.length).toBe(1);
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   await expect(page.getByText('Uploaded, ready to send')).toBeVisible();
@@ -134,7 +134,7 @@ test('removing the file cancels its upload at once, and keeps what was typed @st
   await throttleUploads(page, 256 * 1024);
   await recordProgress(page);
   await fillApplicant(page, { first: 'Slow', last: 'Link', email: uniqueEmail('slow') });
-  await page.getByLabel('Resume (PDF)').setInputFiles({ name: 'slow.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await page.getByLabel('Resume (PDF or Word)').setInputFiles({ name: 'slow.pdf', mimeType: 'application/pdf', buffer: pdf });
   await expect(page.getByTestId('upload-status')).toHaveText('Uploading your resume…');
   await expect.poll(async () => (await seenProgress(page)).progress.uploading?.some((value) => value > 0 && value < 100)).toBe(true);
 
@@ -145,7 +145,7 @@ test('removing the file cancels its upload at once, and keeps what was typed @st
   await expect(page.getByText('slow.pdf')).toHaveCount(0);
   await expect(page.getByLabel('Last name')).toHaveValue('Link');
   await page.getByRole('button', { name: 'Submit application' }).click();
-  await expect(page.locator('#resume-error')).toHaveText('Please attach your resume as a PDF.');
+  await expect(page.locator('#resume-error')).toHaveText('Please attach your resume (PDF or Word).');
 });
 
 test('an upload that loses the network waits for it and resumes @storage', async ({ page, context }) => {
@@ -154,7 +154,7 @@ test('an upload that loses the network waits for it and resumes @storage', async
   await throttleUploads(page, 256 * 1024);
   await recordProgress(page);
   await fillApplicant(page, { first: 'Off', last: 'Line', email: uniqueEmail('offline') });
-  await page.getByLabel('Resume (PDF)').setInputFiles({ name: 'offline.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await page.getByLabel('Resume (PDF or Word)').setInputFiles({ name: 'offline.pdf', mimeType: 'application/pdf', buffer: pdf });
   await expect.poll(async () => (await seenProgress(page)).progress.uploading?.some((value) => value > 0 && value < 100)).toBe(true);
 
   await context.setOffline(true);
@@ -183,7 +183,7 @@ test('an upload that keeps failing shows "Try again", and trying again works @st
   });
   await page.goto('/');
   await fillApplicant(page, { first: 'Try', last: 'Again', email: uniqueEmail('again') });
-  await page.getByLabel('Resume (PDF)').setInputFiles({ name: 'again.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await page.getByLabel('Resume (PDF or Word)').setInputFiles({ name: 'again.pdf', mimeType: 'application/pdf', buffer: pdf });
   await expect(page.getByText('Upload failed: The connection to the file storage was lost.')).toBeVisible();
   expect(puts).toBe(3);
   await expect(page.getByLabel('Email')).not.toHaveValue('');
@@ -211,7 +211,7 @@ test('a blob token that expired before Submit is replaced by a fresh upload of t
   const requests = recordRequests(page);
   await page.goto('/');
   await fillApplicant(page, { first: 'Late', last: 'Comer', email: uniqueEmail('late') });
-  await page.getByLabel('Resume (PDF)').setInputFiles({ name: 'late.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await page.getByLabel('Resume (PDF or Word)').setInputFiles({ name: 'late.pdf', mimeType: 'application/pdf', buffer: pdf });
   await expect(page.getByText('Uploaded, ready to send')).toBeVisible();
   await page.getByRole('button', { name: 'Submit application' }).click();
   await expect(page.getByRole('heading', { name: 'Thanks, Late Comer!' })).toBeVisible();
@@ -235,12 +235,12 @@ test('a file that is not a PDF is refused before any request', async ({ page }) 
   await page.goto('/');
   await fillApplicant(page, { first: 'Grace', last: 'Hopper', email: uniqueEmail('grace') });
 
-  const fileInput = page.getByLabel('Resume (PDF)');
+  const fileInput = page.getByLabel('Resume (PDF or Word)');
   await fileInput.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
-  await expect(page.locator('#resume-error')).toHaveText('“notes.txt” is not a PDF. Please choose a .pdf file.');
+  await expect(page.locator('#resume-error')).toHaveText('“notes.txt” is not a PDF or Word file. Please choose a .pdf or .docx file.');
 
   await fileInput.setInputFiles({ name: 'page.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html></html>') });
-  await expect(page.locator('#resume-error')).toHaveText('“page.pdf” is named .pdf but is not a PDF file. Please export your resume as PDF.');
+  await expect(page.locator('#resume-error')).toHaveText('“page.pdf” is named .pdf but is not a PDF. Please export your resume again.');
 
   await page.getByRole('button', { name: 'Submit application' }).click();
   await expect(page.locator('#resume-error')).toBeVisible();
@@ -259,7 +259,7 @@ test('a server-side rejection is shown next to its field, and fixing it does not
   });
   await page.goto('/');
   await fillApplicant(page, { first: 'Second', last: 'Comer', email: email.toUpperCase() });
-  await page.getByLabel('Resume (PDF)').setInputFiles({ name: 'cv.pdf', mimeType: 'application/pdf', buffer: makePdf('Second') });
+  await page.getByLabel('Resume (PDF or Word)').setInputFiles({ name: 'cv.pdf', mimeType: 'application/pdf', buffer: makePdf('Second') });
   await page.getByRole('button', { name: 'Submit application' }).click();
 
   await expect(page.locator('#email-error')).toHaveText('This email address has already applied.');
@@ -278,9 +278,9 @@ test('required fields are checked in the page, with focus on the first problem',
   await page.getByRole('button', { name: 'Submit application' }).click();
   await expect(page.locator('#first_name-error')).toHaveText('First name is required');
   await expect(page.locator('#email-error')).toHaveText('Email is required');
-  await expect(page.locator('#resume-error')).toHaveText('Please attach your resume as a PDF.');
+  await expect(page.locator('#resume-error')).toHaveText('Please attach your resume (PDF or Word).');
   // The resume comes first on the page now.
-  await expect(page.getByLabel('Resume (PDF)')).toBeFocused();
+  await expect(page.getByLabel('Resume (PDF or Word)')).toBeFocused();
   await expect(page.getByTestId('status')).toHaveText('Some fields need your attention.');
 });
 
@@ -313,7 +313,7 @@ test('an upload whose connection drops is retried, and the page says so @storage
   await page.goto('/');
   await recordProgress(page);
   await fillApplicant(page, { first: 'Flaky', last: 'Network', email: uniqueEmail('flaky') });
-  await page.getByLabel('Resume (PDF)').setInputFiles({ name: 'flaky.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await page.getByLabel('Resume (PDF or Word)').setInputFiles({ name: 'flaky.pdf', mimeType: 'application/pdf', buffer: pdf });
   await page.getByRole('button', { name: 'Submit application' }).click();
   await expect(page.getByRole('heading', { name: 'Thanks, Flaky Network!' })).toBeVisible();
   expect(puts).toBe(2);

@@ -35,7 +35,7 @@ test('after Submit, the applicant and the hiring team get their email within 15 
   const email = uniqueEmail('mail');
   await page.goto('/');
   await page
-    .getByLabel('Resume (PDF)')
+    .getByLabel('Resume (PDF or Word)')
     .setInputFiles({ name: 'Zoë CV.pdf', mimeType: 'application/pdf', buffer: pdf });
   await fillApplicant(page, { first: 'Zoë', last: "O'Brien, Jr.", email });
   await expect(page.getByText('Uploaded, ready to send')).toBeVisible();

@@ -26,7 +26,7 @@ async function apply(
   await page.goto('/');
   await fillApplicant(page, person);
   await page
-    .getByLabel('Resume (PDF)')
+    .getByLabel('Resume (PDF or Word)')
     .setInputFiles({ name: `${person.last}.pdf`, mimeType: 'application/pdf', buffer: pdf });
   await page.getByRole('button', { name: 'Submit application' }).click();
   await expect(

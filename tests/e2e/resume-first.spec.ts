@@ -52,7 +52,7 @@ test('choosing the resume first fills name and email; Submit is then one request
   expect(pdfJs).toEqual([]);
 
   const email = resumeEmail('first');
-  await page.getByLabel('Resume (PDF)').setInputFiles(await resume('Ada', 'Lovelace', email));
+  await page.getByLabel('Resume (PDF or Word)').setInputFiles(await resume('Ada', 'Lovelace', email));
   await expect(page.getByText('Reading your resume to fill in your details…')).toBeVisible();
   await expectNoViolations(page, 'reading');
   release();
@@ -78,7 +78,7 @@ test('what the applicant typed is kept, before and after the fill; "Clear filled
   await page.goto('/');
   await page.getByLabel('First name').fill('Augusta');
   const email = resumeEmail('typed');
-  await page.getByLabel('Resume (PDF)').setInputFiles(await resume('Ada', 'Lovelace', email));
+  await page.getByLabel('Resume (PDF or Word)').setInputFiles(await resume('Ada', 'Lovelace', email));
 
   await expect(page.getByLabel('Last name')).toHaveValue('Lovelace');
   await expect(page.getByLabel('Email')).toHaveValue(email);
@@ -100,7 +100,7 @@ test('what the applicant typed is kept, before and after the fill; "Clear filled
 
   // A resume chosen again fills the empty email, still not what was typed.
   const other = resumeEmail('again');
-  await page.getByLabel('Resume (PDF)').setInputFiles(await resume('Grace', 'Hopper', other));
+  await page.getByLabel('Resume (PDF or Word)').setInputFiles(await resume('Grace', 'Hopper', other));
   await expect(page.getByLabel('Email')).toHaveValue(other);
   await expect(page.getByLabel('First name')).toHaveValue('Augusta');
   await expect(page.getByLabel('Last name')).toHaveValue('King');
@@ -113,7 +113,7 @@ test('what the applicant typed is kept, before and after the fill; "Clear filled
 test('a scanned resume fills nothing and shows no error', async ({ page }) => {
   await page.goto('/');
   const scanned = readFileSync(path.resolve('tests/fixtures/resumes/scanned.pdf'));
-  await page.getByLabel('Resume (PDF)').setInputFiles({ name: 'scan.pdf', mimeType: 'application/pdf', buffer: scanned });
+  await page.getByLabel('Resume (PDF or Word)').setInputFiles({ name: 'scan.pdf', mimeType: 'application/pdf', buffer: scanned });
   await expect(page.getByText('Uploaded, ready to send')).toBeVisible();
   await expect(page.getByText('Reading your resume to fill in your details…')).toHaveCount(0);
   for (const label of ['First name', 'Last name', 'Email']) await expect(page.getByLabel(label)).toHaveValue('');
@@ -128,7 +128,7 @@ test('with Save-Data on, PDF.js is never fetched and nothing is filled', async (
   });
   const pdfJs = recordPdfJs(page);
   await page.goto('/');
-  await page.getByLabel('Resume (PDF)').setInputFiles(await resume('Ada', 'Lovelace', resumeEmail('save-data')));
+  await page.getByLabel('Resume (PDF or Word)').setInputFiles(await resume('Ada', 'Lovelace', resumeEmail('save-data')));
   await expect(page.getByText('Uploaded, ready to send')).toBeVisible();
   await expect(page.getByText('Reading your resume to fill in your details…')).toHaveCount(0);
   expect(pdfJs).toEqual([]);

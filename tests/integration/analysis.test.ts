@@ -15,7 +15,7 @@ import { attachments, blobs, blobVariants, users } from '@/db/schema';
 import { deleteApplicant, listApplicants } from '@/lib/admin/applicants';
 import { systemActor } from '@/lib/audit/actor';
 import { analyzeBlob } from '@/lib/analysis/analyze-blob';
-import { defaultLimits } from '@/lib/analysis/run-pdf-worker';
+import { defaultLimits } from '@/lib/analysis/run-analysis-worker';
 import { purgeUnattachedBlobs } from '@/lib/blobs/purge-unattached';
 import { resetEnv } from '@/lib/env';
 import { makePdf } from '../fixtures/pdf';

@@ -59,7 +59,7 @@ describe('POST /api/users', () => {
   it('requires the resume: without pdf, 422 resume_required and nothing written', async () => {
     const result = await createUser(ada);
     expect(result.status).toBe(422);
-    expect(result.body.error).toEqual({ code: 'resume_required', message: 'Attach your resume (PDF) to apply.', fields: { pdf: 'Attach your resume (PDF).' } });
+    expect(result.body.error).toEqual({ code: 'resume_required', message: 'Attach your resume (PDF or Word) to apply.', fields: { pdf: 'Attach your resume (PDF or Word).' } });
     expect(await countRows()).toEqual({ users: 0, blobs: 0, attachments: 0 });
   });
 

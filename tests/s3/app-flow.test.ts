@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GET } from '@/app/api/health/route';
 import { resetEnv } from '@/lib/env';
+import { docxContentType, makeDocx, makePlainZip } from '../fixtures/docx';
 import { makePdf, makePdfWithAwkwardChecksum } from '../fixtures/pdf';
 import { createUser, fileRequest, presign } from '../support/api';
 import { getTestBucket } from '../support/integration-setup';
@@ -10,8 +11,8 @@ import { countRows, expectConsistent } from '../support/state';
 
 const ada = { email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' };
 
-async function presignAndPut(bytes: Buffer, filename = 'resume.pdf') {
-  const upload = await presign(fileRequest(bytes, { filename }));
+async function presignAndPut(bytes: Buffer, filename = 'resume.pdf', contentType = 'application/pdf') {
+  const upload = await presign(fileRequest(bytes, { filename, content_type: contentType }));
   expect(upload.status).toBe(200);
   const { url, headers } = upload.body.direct_upload;
   const put = await fetch(url, { method: 'PUT', headers, body: new Uint8Array(bytes) });
@@ -100,6 +101,32 @@ describe.skipIf(s3Skipped())('the tutorial client flow against S3 and Postgres',
     expect(result.status).toBe(422);
     expect(result.body.error.code).toBe('not_a_pdf');
     expect(await listKeys(client, getTestBucket())).toEqual([]);
+    expect(await countRows()).toEqual({ users: 0, blobs: 0, attachments: 0 });
+  });
+});
+
+describe.skipIf(s3Skipped())('Word resumes on S3: the archive’s directory read by ranged GETs', () => {
+  it('attaches a .docx whose directory lies before its last 64 KiB, and links to the same bytes', async () => {
+    const docx = makeDocx(['Ada on S3, in Word']);
+    const comment = Buffer.alloc(0xffff, 0x61);
+    const withComment = Buffer.concat([docx, comment]);
+    withComment.writeUInt16LE(comment.length, docx.length - 2);
+    const { upload, put } = await presignAndPut(withComment, 'cv.docx', docxContentType);
+    expect(put.status).toBe(200);
+    const user = await createUser({ ...ada, pdf: upload.body.blob_signed_id });
+    expect(user.status).toBe(200);
+    const download = await fetch(user.body.resume_url);
+    expect(download.headers.get('content-type')).toBe(docxContentType);
+    expect(Buffer.from(await download.arrayBuffer()).equals(withComment)).toBe(true);
+  });
+
+  it('deletes a plain ZIP declared as a Word document from the bucket and its blob row', async () => {
+    const { upload, put } = await presignAndPut(makePlainZip(), 'cv.docx', docxContentType);
+    expect(put.status).toBe(200);
+    const result = await createUser({ ...ada, pdf: upload.body.blob_signed_id });
+    expect(result.status).toBe(422);
+    expect(result.body.error.code).toBe('not_a_docx');
+    expect(await listKeys(s3Client(s3Settings()), getTestBucket())).toEqual([]);
     expect(await countRows()).toEqual({ users: 0, blobs: 0, attachments: 0 });
   });
 });

@@ -70,8 +70,8 @@ export async function getObject(url: string): Promise<Response> {
 }
 
 /** The tutorial's whole client flow: presign, PUT with the returned headers, create the user. */
-export async function applyWithResume(bytes: Buffer, person: Record<string, string>, filename = 'resume.pdf') {
-  const upload = await presign(fileRequest(bytes, { filename }));
+export async function applyWithResume(bytes: Buffer, person: Record<string, string>, filename = 'resume.pdf', contentType = 'application/pdf') {
+  const upload = await presign(fileRequest(bytes, { filename, content_type: contentType }));
   if (upload.status !== 200) throw new Error(`presign failed: ${JSON.stringify(upload.body)}`);
   const put = await putObject(upload.body.direct_upload.url, upload.body.direct_upload.headers, bytes);
   if (put.status !== 200) throw new Error(`PUT failed: ${put.status} ${await put.text()}`);

@@ -37,6 +37,13 @@ describe('configuration', () => {
     expect(env).toMatchObject({ RECRUITER_EMAILS: ['a@example.com', 'b+x@example.com'], RESUME_REQUIRED: false });
   });
 
+  it('accepts PDF and Word resumes by default; RESUME_TYPES narrows them', () => {
+    expect(parseEnv({}).RESUME_TYPES).toEqual(['pdf', 'docx']);
+    expect(parseEnv({ RESUME_TYPES: '' }).RESUME_TYPES).toEqual(['pdf', 'docx']);
+    expect(parseEnv({ RESUME_TYPES: 'pdf' }).RESUME_TYPES).toEqual(['pdf']);
+    expect(parseEnv({ RESUME_TYPES: ' DOCX , pdf,docx' }).RESUME_TYPES).toEqual(['docx', 'pdf']);
+  });
+
   it('splits ALLOWED_ORIGINS and falls back to APP_URL', () => {
     expect(parseEnv({ ALLOWED_ORIGINS: 'https://a.example, https://b.example' }).ALLOWED_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
     expect(parseEnv({ APP_URL: 'https://apply.example' }).ALLOWED_ORIGINS).toEqual(['https://apply.example']);
@@ -57,6 +64,8 @@ describe('configuration', () => {
     [{ RECRUITER_NOTICE: 'daily' }, /RECRUITER_NOTICE/],
     [{ RECRUITER_NOTICE: 'hourly' }, /RECRUITER_NOTICE: hourly needs APP_URL/],
     [{ RESUME_REQUIRED: 'maybe' }, /RESUME_REQUIRED/],
+    [{ RESUME_TYPES: 'pdf,doc' }, /RESUME_TYPES: must be a comma-separated list of pdf, docx \(got "pdf,doc"\)/],
+    [{ RESUME_TYPES: ' , ' }, /RESUME_TYPES: must be a comma-separated list/],
   ])('refuses %j with a message naming the variable', (source, message) => {
     expect(() => parseEnv(source)).toThrow(message);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hasPdfExtension, sanitizeFilename } from '@/lib/blobs/filename';
+import { sanitizeFilename } from '@/lib/blobs/filename';
+import { fileTypes, hasExtensionOf } from '@/lib/contract/file-types';
 import { formatBytes } from '@/lib/format-bytes';
 import { checksumFromEtag } from '@/lib/storage/checksum';
 import { buildContentDisposition } from '@/lib/storage/content-disposition';
@@ -14,13 +15,19 @@ describe('sanitizeFilename', () => {
     ['../', 'resume.pdf'],
     ['Résumé – 履歴書.pdf', 'Résumé – 履歴書.pdf'],
   ])('%j -> %j', (raw, clean) => {
-    expect(sanitizeFilename(raw)).toBe(clean);
+    expect(sanitizeFilename(raw, fileTypes.pdf)).toBe(clean);
+  });
+
+  it('names a file with nothing left after its type', () => {
+    expect(sanitizeFilename('\u202E/', fileTypes.docx)).toBe('resume.docx');
+    expect(sanitizeFilename('', undefined)).toBe('resume');
   });
 
   it('shortens 300 characters to 255, keeping the extension', () => {
     const clean = sanitizeFilename(`${'a'.repeat(296)}.pdf`);
     expect(clean).toHaveLength(255);
-    expect(hasPdfExtension(clean)).toBe(true);
+    expect(hasExtensionOf(fileTypes.pdf, clean)).toBe(true);
+    expect(sanitizeFilename(`${'b'.repeat(296)}.docx`)).toMatch(/^b{250}\.docx$/);
   });
 });
 

@@ -1,10 +1,11 @@
+import type { FileType } from '@/lib/contract/file-types';
 import { postJson, type DirectUploadResponse } from './api-client';
 
 /**
  * BlobRecord (Active Storage's name for this step): asks the app to record the blob and sign the
  * upload. The answer carries the URL and headers of the PUT and the token that attaches the blob.
  */
-export async function createBlobRecord(file: File, checksum: string, signal?: AbortSignal): Promise<DirectUploadResponse> {
+export async function createBlobRecord(file: File, type: FileType, checksum: string, signal?: AbortSignal): Promise<DirectUploadResponse> {
   const { body } = await postJson<DirectUploadResponse>(
     '/api/direct-uploads',
     {
@@ -12,8 +13,8 @@ export async function createBlobRecord(file: File, checksum: string, signal?: Ab
         filename: file.name,
         byte_size: file.size,
         checksum,
-        // Only called for files the page has checked are PDFs (see check-resume-file.ts).
-        content_type: 'application/pdf',
+        // The type the page found the file to be (check-resume-file.ts), not what the browser guessed.
+        content_type: type.contentType,
         metadata: {},
       },
     },

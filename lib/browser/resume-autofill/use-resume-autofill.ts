@@ -2,6 +2,7 @@
 
 import { useEffect, useEffectEvent, useState } from 'react';
 import { checkResumeFile } from '@/lib/browser/direct-upload/check-resume-file';
+import { fileTypeByName, fileTypes, type FileType } from '@/lib/contract/file-types';
 import { readResumeInWorker } from './read-resume-in-worker';
 import type { ResumeFields } from './resume-fields';
 
@@ -12,19 +13,25 @@ function savesData(): boolean {
 
 /**
  * Reads `file` on the device as soon as it is chosen, beside its upload, and hands its fields to
- * `onRead` (only for the file still chosen). Files that the upload would refuse are not read.
- * `reading` is true meanwhile.
+ * `onRead` (only for the file still chosen). Files that the upload would refuse are not read, nor
+ * Word documents. `reading` is true meanwhile.
  */
-export function useResumeAutofill(file: File | null, { maxBytes, onRead }: { maxBytes: number; onRead: (fields: ResumeFields, file: File) => void }) {
+export function useResumeAutofill(
+  file: File | null,
+  { maxBytes, types, onRead }: { maxBytes: number; types: readonly FileType[]; onRead: (fields: ResumeFields, file: File) => void },
+) {
   const [settled, setSettled] = useState<File | null>(null);
   const deliver = useEffectEvent((fields: ResumeFields, read: File) => onRead(fields, read));
 
+  // PDF.js reads PDFs only; a Word document is uploaded, and the applicant types.
+  const readable = file !== null && fileTypeByName(file.name, types) === fileTypes.pdf;
+
   useEffect(() => {
-    if (!file || savesData()) return;
+    if (!file || !readable || savesData()) return;
     const controller = new AbortController();
     void (async () => {
       try {
-        if ((await checkResumeFile(file, maxBytes)) === null && !controller.signal.aborted) {
+        if ((await checkResumeFile(file, maxBytes, [fileTypes.pdf])) === null && !controller.signal.aborted) {
           deliver(await readResumeInWorker(file, controller.signal), file);
         }
       } catch {
@@ -33,7 +40,7 @@ export function useResumeAutofill(file: File | null, { maxBytes, onRead }: { max
       if (!controller.signal.aborted) setSettled(file);
     })();
     return () => controller.abort();
-  }, [file, maxBytes]);
+  }, [file, readable, maxBytes]);
 
-  return { reading: file !== null && settled !== file && !savesData() };
+  return { reading: readable && settled !== file && !savesData() };
 }

@@ -2,7 +2,8 @@ import 'server-only';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { PdfMetadata } from '@/db/schema';
+import type { DocumentMetadata } from '@/db/schema';
+import { isAnalysisFailureCode, type AnalysisFailureCode } from './failures';
 
 export interface AnalysisLimits {
   /** Wall-clock ceiling of one analysis, worker start included. */
@@ -17,6 +18,8 @@ export interface AnalysisLimits {
   memoryMb: number;
   maxPages: number;
   maxTextBytes: number;
+  /** What the XML parts of a Word document may unpack to, in all: a zip bomb stops here. */
+  maxUnpackedBytes: number;
   previewWidth: number;
   maxPreviewHeight: number;
   /** Largest image (width × height) PDF.js decodes; bigger ones are skipped. */
@@ -29,20 +32,14 @@ export const defaultLimits: AnalysisLimits = {
   memoryMb: 512,
   maxPages: 500,
   maxTextBytes: 200 * 1024,
+  maxUnpackedBytes: 20 * 1024 * 1024,
   previewWidth: 300,
   maxPreviewHeight: 600,
   maxImagePixels: 25_000_000,
 };
 
-export type AnalysisFailureCode =
-  | 'invalid_pdf'
-  | 'encrypted'
-  | 'too_many_pages'
-  | 'too_large'
-  | 'file_missing'
-  | 'timeout'
-  | 'memory_limit'
-  | 'analysis_error';
+/** The analyzers the worker thread holds (analysis-worker.mjs). */
+export type WorkerAnalyzer = 'pdf' | 'docx';
 
 export interface AnalysisFailure {
   code: AnalysisFailureCode;
@@ -50,22 +47,23 @@ export interface AnalysisFailure {
   pageCount?: number;
 }
 
-export interface PdfPreview {
+export interface Preview {
   bytes: Uint8Array;
   width: number;
   height: number;
   contentType: string;
 }
 
-export interface PdfAnalysis {
-  pageCount: number;
-  metadata: PdfMetadata;
+export interface DocumentAnalysis {
+  /** Null when the type does not say (a Word document saved without its page count). */
+  pageCount: number | null;
+  metadata: DocumentMetadata;
   text: string;
-  preview: PdfPreview | null;
+  preview: Preview | null;
   previewError: string | null;
 }
 
-export type WorkerOutcome = ({ ok: true; result: PdfAnalysis } | { ok: false; failure: AnalysisFailure }) & {
+export type WorkerOutcome = ({ ok: true; result: DocumentAnalysis } | { ok: false; failure: AnalysisFailure }) & {
   stats: { durationMs: number; peakRssGrowthBytes: number };
 };
 
@@ -73,7 +71,7 @@ export type WorkerOutcome = ({ ok: true; result: PdfAnalysis } | { ok: false; fa
 // its imports (and ignores turbopackIgnore there), which would break PDF.js's own run-time loading;
 // a URL from pathToFileURL is left alone. Deployments ship the script and its packages with
 // outputFileTracingIncludes (next.config.ts).
-const workerScript = pathToFileURL(path.join(process.cwd(), 'lib', 'analysis', 'pdf-worker.mjs'));
+const workerScript = pathToFileURL(path.join(process.cwd(), 'lib', 'analysis', 'analysis-worker.mjs'));
 const MiB = 1024 * 1024;
 const memoryCheckIntervalMs = 20;
 
@@ -81,29 +79,30 @@ const memoryCheckIntervalMs = 20;
 const shared = globalThis as typeof globalThis & { __resumeDropAnalysisQueue?: Promise<unknown> };
 
 /**
- * Analyzes PDF bytes in a worker thread under the given ceilings. One analysis at a time per
- * process: the memory watch measures the whole process, and two PDF renderers at once would
- * take both cores of a small server from the requests.
+ * Analyzes a file's bytes with one of the worker's analyzers, in a worker thread under the given
+ * ceilings (the same for every type). One analysis at a time per process: the memory watch
+ * measures the whole process, and two PDF renderers at once would take both cores of a small
+ * server from the requests.
  */
-export function runPdfWorker(bytes: Uint8Array, limits: AnalysisLimits = defaultLimits): Promise<WorkerOutcome> {
-  const run = (shared.__resumeDropAnalysisQueue ?? Promise.resolve()).then(() => runNow(bytes, limits));
+export function runAnalysisWorker(kind: WorkerAnalyzer, bytes: Uint8Array, limits: AnalysisLimits = defaultLimits): Promise<WorkerOutcome> {
+  const run = (shared.__resumeDropAnalysisQueue ?? Promise.resolve()).then(() => runNow(kind, bytes, limits));
   shared.__resumeDropAnalysisQueue = run.catch(() => undefined);
   return run;
 }
 
-function runNow(bytes: Uint8Array, limits: AnalysisLimits): Promise<WorkerOutcome> {
+function runNow(kind: WorkerAnalyzer, bytes: Uint8Array, limits: AnalysisLimits): Promise<WorkerOutcome> {
   return new Promise((resolve) => {
     const started = performance.now();
     const baseline = process.memoryUsage.rss();
     let peak = baseline;
     let settled = false;
     const worker = new Worker(workerScript, {
-      workerData: { bytes, limits },
+      workerData: { kind, bytes, limits },
       resourceLimits: { maxOldGenerationSizeMb: limits.heapMb, maxYoungGenerationSizeMb: Math.min(64, limits.heapMb / 4) },
       // The worker has no business with the server's configuration and secrets.
       env: {},
     });
-    const finish = (outcome: { ok: true; result: PdfAnalysis } | { ok: false; failure: AnalysisFailure }) => {
+    const finish = (outcome: { ok: true; result: DocumentAnalysis } | { ok: false; failure: AnalysisFailure }) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -126,7 +125,14 @@ function runNow(bytes: Uint8Array, limits: AnalysisLimits): Promise<WorkerOutcom
       }
     }, memoryCheckIntervalMs);
 
-    worker.on('message', (message: { ok: true; result: PdfAnalysis } | { ok: false; failure: AnalysisFailure }) => finish(message));
+    worker.on('message', (message: { ok: true; result: DocumentAnalysis } | { ok: false; failure: AnalysisFailure }) => {
+      // The worker is plain JavaScript: a code it names must be one of the table's.
+      if (!message.ok && !isAnalysisFailureCode(message.failure.code)) {
+        fail('analysis_error', `The analyzer failed with an unknown code (${String(message.failure.code).slice(0, 50)}).`);
+      } else {
+        finish(message);
+      }
+    });
     worker.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
         fail('memory_limit', `Analysis needed more than ${limits.heapMb} MB of heap and was stopped.`);

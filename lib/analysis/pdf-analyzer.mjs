@@ -1,40 +1,12 @@
-// Analyzes one PDF inside a worker thread: page count, document info, text and a first-page
-// preview. It is plain JavaScript outside the Next.js bundle on purpose: the server starts it by
-// path (lib/analysis/run-in-worker.ts), with a heap limit, and terminates it on timeout or when the
-// process's memory grows too much. It never touches the database, storage or secrets.
+// Analyzes one PDF inside the analysis worker thread (analysis-worker.mjs): page count, document
+// info, text and a first-page preview, with PDF.js and @napi-rs/canvas.
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { AnalysisFailure, capUtf8, clean, presentFields } from './worker-text.mjs';
 
 const require = createRequire(import.meta.url);
 const pdfjsFolder = path.dirname(require.resolve('pdfjs-dist/package.json'));
 const asset = (folder) => `${path.join(pdfjsFolder, folder)}${path.sep}`;
-
-/** A failure the server records as the reason analysis ended, as opposed to a bug. */
-class AnalysisFailure extends Error {
-  constructor(code, message) {
-    super(message);
-    this.code = code;
-  }
-}
-
-// Control characters (but tab and newline) and U+0000, which Postgres text refuses.
-const unwanted = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-// Invisible format characters (Unicode category Cf: bidirectional overrides and isolates such as
-// U+202E, zero-width spaces and joiners, soft hyphens), removed as they are from names
-// (lib/plain-text.ts): they would make an excerpt in /admin read differently from the file.
-const formatCharacters = /\p{Cf}/gu;
-
-function clean(value, maxLength) {
-  return value.toWellFormed().replace(formatCharacters, '').replace(unwanted, ' ').slice(0, maxLength);
-}
-
-/** The first `maxBytes` of `text` in UTF-8, cut on a character boundary. */
-function capUtf8(text, maxBytes) {
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length <= maxBytes) return text;
-  return new TextDecoder().decode(bytes.subarray(0, maxBytes)).replace(/\uFFFD$/, '');
-}
 
 async function readInfo(pdfjs, document) {
   const { info } = await document.getMetadata().catch(() => ({ info: {} }));
@@ -47,7 +19,7 @@ async function readInfo(pdfjs, document) {
     creator: field('Creator'),
     created_at: created && !Number.isNaN(created.getTime()) ? created.toISOString() : undefined,
   };
-  return Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== undefined));
+  return presentFields(metadata);
 }
 
 async function extractText(document, maxTextBytes) {
@@ -92,7 +64,7 @@ async function renderPreview(document, { previewWidth, maxPreviewHeight }) {
   return { bytes: Uint8Array.from(bytes), width, height, contentType: 'image/webp' };
 }
 
-async function analyze({ bytes, limits }) {
+export async function analyze({ bytes, limits }) {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const task = pdfjs.getDocument({
     data: bytes,
@@ -137,15 +109,4 @@ async function analyze({ bytes, limits }) {
   } finally {
     await document.destroy();
   }
-}
-
-try {
-  const result = await analyze(workerData);
-  parentPort.postMessage({ ok: true, result }, result.preview ? [result.preview.bytes.buffer] : []);
-} catch (error) {
-  const failure =
-    error instanceof AnalysisFailure
-      ? { code: error.code, message: error.message, pageCount: error.pageCount }
-      : { code: 'analysis_error', message: String(error?.message ?? error).slice(0, 500) };
-  parentPort.postMessage({ ok: false, failure });
 }

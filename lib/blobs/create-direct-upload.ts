@@ -8,7 +8,7 @@ import { generateBlobKey } from '@/lib/storage/keys';
 import { signBlobId } from './blob-token';
 import type { DirectUploadRequestBody, DirectUploadResponse } from '@/lib/contract/direct-upload';
 import { describeExtensions, describeFileTypes, fileTypeByContentType, hasExtensionOf, maxBytesOf } from '@/lib/contract/file-types';
-import { getAcceptedFileTypes } from './accepted-file-types';
+import { fileTypeNotAccepted, getAcceptedFileTypes } from './accepted-file-types';
 import { sanitizeFilename } from './filename';
 import { insertPendingBlob } from './pending-uploads';
 
@@ -38,12 +38,7 @@ export async function createDirectUpload(
       fields: { content_type: `must be ${expected}` },
     });
   }
-  if (!accepted.includes(type)) {
-    throw appError('file_type_not_accepted', {
-      message: `${type.label} files (${describeExtensions([type])}) are not accepted here; send ${describeFileTypes(accepted)} (${describeExtensions(accepted)}).`,
-      fields: { content_type: `must be ${accepted.map((each) => each.contentType).join(' or ')}` },
-    });
-  }
+  if (!accepted.includes(type)) throw fileTypeNotAccepted(type, accepted, 'content_type');
   const maxBytes = maxBytesOf(type, env.MAX_UPLOAD_BYTES);
   if (file.byte_size > maxBytes) {
     const limit = formatBytes(maxBytes);

@@ -5,6 +5,7 @@ import { blobs, type Blob } from '@/db/schema';
 import { fileTypeByContentType, fileTypes, hasSignatureOf, type FileType, type FileTypeName } from '@/lib/contract/file-types';
 import { appError } from '@/lib/http/errors';
 import type { StorageService } from '@/lib/storage/service';
+import { fileTypeNotAccepted, getAcceptedFileTypes } from './accepted-file-types';
 import { zipHoldsEntry } from './zip-holds-entry';
 
 type StoredObject = Pick<Blob, 'key' | 'byteSize'>;
@@ -42,6 +43,15 @@ export async function verifyUploadedBlob(db: Database, storage: StorageService, 
   }
   if (blob.serviceName !== storage.name) {
     throw appError('blob_not_found', { message: 'The uploaded file is in another storage service. Please upload it again.', fields: { pdf: 'Upload not found; choose the file again.' } });
+  }
+
+  // RESUME_TYPES may have changed since the presign: an upload of a type no longer taken is refused
+  // and removed, as at the presign.
+  const accepted = getAcceptedFileTypes();
+  const declared = fileTypeByContentType(blob.contentType);
+  if (declared && !accepted.includes(declared)) {
+    await discardBlob(db, storage, blob);
+    throw fileTypeNotAccepted(declared, accepted, 'pdf');
   }
 
   // Both at once: with S3 they are two round trips (HEAD and a 1 KiB ranged GET).

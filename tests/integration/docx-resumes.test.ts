@@ -171,6 +171,17 @@ describe('Word (.docx) resumes', () => {
     expect(missing.body.error).toMatchObject({ code: 'resume_required', message: 'Attach your resume (PDF) to apply.' });
   });
 
+  it('refuses at the attach, and removes, a Word upload presigned before RESUME_TYPES became pdf', async () => {
+    const token = await uploaded(resume, 'cv.docx', docxContentType);
+    process.env.RESUME_TYPES = 'pdf';
+    resetEnv();
+    const refused = await createUser({ ...person('late@example.com'), pdf: token });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({ code: 'file_type_not_accepted', fields: { pdf: 'Word files (.docx) are not accepted here; send PDF (.pdf).' } });
+    expect(await countRows()).toEqual({ users: 0, blobs: 0, attachments: 0 });
+    expect(await listStoredFiles()).toEqual([]);
+  });
+
   it('holds a Word document to its own size ceiling (20 MiB) under a larger MAX_UPLOAD_BYTES, and a PDF to MAX_UPLOAD_BYTES', async () => {
     process.env.MAX_UPLOAD_BYTES = String(64 * 1024 * 1024);
     resetEnv();

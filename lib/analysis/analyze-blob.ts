@@ -34,13 +34,10 @@ function configuredLimits(): AnalysisLimits {
 }
 
 /**
- * Analyzes an attached blob with the analyzer its content type chooses (analyzers/): page count,
- * the document's own metadata, its text (searchable) and, for a PDF, a first-page preview stored
- * as a variant. The analyze-resume job's work (lib/jobs): one job per blob runs at a time, and this
- * is idempotent besides: a blob already analyzed, or gone, is left alone (null). A file the
- * analyzer cannot handle within the limits is a recorded failure; a retryable one (failures.ts)
- * throws RetryableJobError with its code (the queue retries it, then gives up), and storage or
- * database trouble throws as it is.
+ * Analyzes an attached blob with the analyzer its content type chooses (page count, metadata,
+ * searchable text, a PDF's preview). Idempotent, since a job may run twice: a blob already
+ * analyzed or gone is left alone. A file's own failure is recorded; a retryable one (failures.ts)
+ * and storage or database trouble throw, so that the queue retries them.
  */
 export async function analyzeBlob(blobId: string, limits: AnalysisLimits = configuredLimits()): Promise<AnalysisReport | null> {
   const db = await getDb();

@@ -32,12 +32,10 @@ const noId = '00000000-0000-0000-0000-000000000000';
 export const abandonedUploadGraceSeconds = 15 * 60;
 
 /**
- * Deletes blobs never attached after `olderThanHours` (default UNATTACHED_BLOB_TTL_HOURS), and
- * sooner those whose token has expired (they stopped counting against the pending-upload ceilings
- * then): the object first, then the row. Each blob is first claimed (`purging`), which attaching
- * refuses, so an attached blob is never touched; a blob whose object could not be deleted stays
- * claimed and is retried by the next run. Then the abandoned uploads, the running totals whose time
- * has passed and the disk service's leftover temporary files. Safe to run concurrently and repeatedly.
+ * Deletes blobs never attached after `olderThanHours`, object first, then row. Each is first
+ * claimed (`purging`), which attaching refuses, so an attached blob is never touched and one whose
+ * object could not be deleted is retried by the next run. Then the abandoned uploads, expired
+ * running totals and the disk's leftover temporary files. Safe to run concurrently and repeatedly.
  */
 export async function purgeUnattachedBlobs(olderThanHours = getEnv().UNATTACHED_BLOB_TTL_HOURS): Promise<PurgeResult> {
   const db = await getDb();

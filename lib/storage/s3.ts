@@ -47,14 +47,9 @@ export function createS3Client(settings: S3Settings): S3Client {
 type RequestToSign = Parameters<S3RequestPresigner['presign']>[0];
 
 /**
- * Where this bucket's objects live and how a URL for one is signed, learnt once from the SDK:
- * `getSignedUrl` runs the client's whole middleware stack (endpoint rules, serializers) and builds
- * a new presigner on every call, which was most of a presign's cost beyond the floor (bench api).
- * One `getSignedUrl` for a probe key gives the object URL's origin and path prefix exactly as the
- * SDK addresses this bucket (virtual-hosted or path style, custom endpoint, dotted names) and the
- * signing region; every URL after that is the same request for another key, signed by one
- * `S3RequestPresigner` (the SDK's SigV4 presigner). tests/unit/s3-presign.test.ts checks that the
- * URLs are byte for byte those of `getSignedUrl`.
+ * How this bucket's URLs are signed, learnt once from one `getSignedUrl` (which runs the client's
+ * whole middleware stack per call): the object URL's origin, path style and signing region, then one
+ * SigV4 presigner for every key. tests/unit/s3-presign.test.ts holds the URLs to `getSignedUrl`'s.
  */
 interface ObjectUrlSigner {
   presigner: S3RequestPresigner;

@@ -2,7 +2,7 @@
 
 import { useRef, useState, type DragEvent } from 'react';
 import type { UploadState } from '@/lib/browser/direct-upload/direct-upload';
-import { acceptAttribute, describeExtensions, describeFileTypes, type FileType } from '@/lib/contract/file-types';
+import { acceptAttribute, describeExtensions, describeFileTypes, maxBytesOf, type FileType } from '@/lib/contract/file-types';
 import { formatBytes } from '@/lib/format-bytes';
 import { UploadProgress, uploadAnnouncement } from './upload-progress';
 
@@ -101,7 +101,7 @@ export function FileDropField({ file, upload, maxBytes, types, error, disabled, 
           )}
         </div>
         <p className="hint" id="resume-hint">
-          {types.length === 1 ? `${types[0]!.label} only` : `${describeFileTypes(types)} (${describeExtensions(types)})`}, up to {formatBytes(maxBytes)}.
+          {types.length === 1 ? `${types[0]!.label} only` : `${describeFileTypes(types)} (${describeExtensions(types)})`}, {sizeLimits(types, maxBytes)}.
         </p>
       </div>
       {error && (
@@ -115,4 +115,11 @@ export function FileDropField({ file, upload, maxBytes, types, error, disabled, 
       </p>
     </div>
   );
+}
+
+/** "up to 50 MB, Word up to 20 MB": MAX_UPLOAD_BYTES, and the types whose own ceiling is lower. */
+function sizeLimits(types: readonly FileType[], maxBytes: number): string {
+  const limits = types.map((type) => maxBytesOf(type, maxBytes));
+  const top = Math.max(...limits);
+  return [`up to ${formatBytes(top)}`, ...types.flatMap((type, index) => (limits[index]! < top ? [`${type.label} up to ${formatBytes(limits[index]!)}`] : []))].join(', ');
 }

@@ -1,4 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
@@ -9,7 +10,10 @@ import { formatBytes } from '@/lib/format-bytes';
 import { resetEnv } from '@/lib/env';
 import { getJobsStatus } from '@/lib/jobs/status';
 import { queueRecruiterDigestJob } from '@/lib/jobs/queue-recruiter-digest';
+import { getBoss } from '@/lib/jobs/boss';
+import { lastFailureOf } from '@/lib/jobs/run-job';
 import { sendJob } from '@/lib/jobs/send-job';
+import { workJobs } from '@/lib/jobs/work-jobs';
 import { listUndeliveredMail } from '@/lib/mail/undelivered-mail';
 import { startServer } from '@/lib/startup';
 import { verifyConfirmationToken } from '@/lib/users/confirmation-link';
@@ -208,6 +212,39 @@ describe('email after an application', () => {
     await runQueuedJobs();
     expect(server.messages().length - before).toBe(2);
   });
+
+  it('gives up an attempt on a server that accepts the connection and never answers, and retries it', async () => {
+    // A hung server: the TCP connection opens, the SMTP greeting never comes.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      process.env.SMTP_URL = `smtp://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      resetEnv();
+      expect((await applyWithResume(pdf, ada)).status).toBe(200);
+      // No attempt starts after 15 s: each of the two messages is tried once, and each attempt
+      // ends on nodemailer's greeting timeout (10 s), not on the job's (120 s).
+      const attempt = await workJobs({ budgetMs: 15_000 });
+      expect(attempt.failed).toBe(2);
+      const boss = await getBoss();
+      const failures = (await boss.findJobs('send-mail')).map((job) => lastFailureOf(job.output));
+      expect(failures).toEqual(['smtp_etimedout', 'smtp_etimedout']);
+      expect(await mailJobs()).toMatchObject({ waiting: 2, deadLettered: 0 });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+    process.env.SMTP_URL = server.url;
+    resetEnv();
+    const db = await getDb();
+    await db.execute(sql`update pgboss.job set start_after = now() where name = 'send-mail'`);
+    const before = server.messages().length;
+    await runQueuedJobs();
+    expect(server.messages().length - before).toBe(2);
+  }, 60_000);
 
   it('requires STARTTLS with a certificate trusted through SMTP_CA_FILE', async () => {
     const tls = await startMailServer({ tls: true });

@@ -76,3 +76,33 @@ test('after Submit, the applicant and the hiring team get their email within 15 
   await expect(page.getByRole('heading', { name: "Zoë O'Brien, Jr." })).toBeVisible();
   await expect(page.getByText('Zoë CV.pdf')).toBeVisible();
 });
+
+test('a message the SMTP server refuses for good is listed in /admin under "Email not delivered", with the reply @mail', async ({
+  page,
+}) => {
+  // The test server refuses with 550 5.1.1 every recipient whose address starts with "reject".
+  const email = uniqueEmail('reject.e2e');
+  await page.goto('/');
+  await page
+    .getByLabel('Resume (PDF or Word)')
+    .setInputFiles({ name: 'Refused.pdf', mimeType: 'application/pdf', buffer: makePdf('Refused', 20_000) });
+  await fillApplicant(page, { first: 'Rita', last: 'Undelivered', email });
+  await expect(page.getByText('Uploaded, ready to send')).toBeVisible();
+  await page.getByRole('button', { name: 'Submit application' }).click();
+  await expect(page.getByRole('heading', { name: 'Thanks, Rita Undelivered!' })).toBeVisible();
+
+  await page.goto('/admin/login');
+  await page.getByLabel('Password').fill('e2e-admin-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Applicants' })).toBeVisible();
+  // Dead-lettered at the first attempt (no retries for a 550 to RCPT TO): reload until listed.
+  const undelivered = page.getByTestId('undelivered-mail');
+  await expect(async () => {
+    await page.reload();
+    await expect(undelivered.getByRole('listitem').filter({ hasText: 'Rita Undelivered' })).toHaveText(
+      /^Confirmation \(Rita Undelivered\): smtp_550_5\.1\.1/,
+      { timeout: 500 },
+    );
+  }).toPass({ timeout: 15_000, intervals: [500] });
+  await expect(undelivered.getByRole('heading', { name: 'Email not delivered' })).toBeVisible();
+});

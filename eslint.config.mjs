@@ -48,6 +48,22 @@ const config = [
     },
   },
   {
+    // The accepted file types are declared once (lib/contract/file-types.ts): elsewhere in the app a
+    // content type is read from that table, never written out.
+    files: ['lib/**/*.{ts,tsx,mjs}', 'app/**/*.{ts,tsx}'],
+    ignores: ['lib/http/errors.ts', 'lib/contract/file-types.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='AppError']", message: 'Throw appError(code, …): the status comes from the error table.' },
+        {
+          selector: 'Literal[value=/^application\\/(pdf|vnd\\.openxmlformats)/]',
+          message: 'Read the content type from lib/contract/file-types.ts, where each accepted type is declared once.',
+        },
+      ],
+    },
+  },
+  {
     // Tests read arbitrary JSON bodies.
     files: ['tests/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -226,7 +226,8 @@ describe('email after an application', () => {
       resetEnv();
       expect((await applyWithResume(pdf, ada)).status).toBe(200);
       // No attempt starts after 15 s: each of the two messages is tried once, and each attempt
-      // ends on nodemailer's greeting timeout (10 s), not on the job's (120 s).
+      // ends within 10 s (nodemailer waits for the greeting no longer than the greeting and the
+      // connection timeouts allow; both are 10 s), not on the job's timeout (120 s).
       const attempt = await workJobs({ budgetMs: 15_000 });
       expect(attempt.failed).toBe(2);
       const boss = await getBoss();
